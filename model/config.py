@@ -1,0 +1,88 @@
+"""Frozen configurations: everything needed to rebuild a network or repeat a training run."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Literal
+
+__all__ = ["CELLS", "ENCODERS", "TaggerConfig", "TrainConfig"]
+
+Cell = Literal["lstm", "gru", "elman", "jordan", "feedforward"]
+CELLS: tuple[str, ...] = ("lstm", "gru", "elman", "jordan", "feedforward")
+ENCODERS: tuple[str, ...] = ("onehot", "hash", "char")
+
+
+def _from_dict(cls: type, data: dict[str, Any]) -> Any:
+    known = {f.name for f in fields(cls)}
+    unknown = set(data) - known
+    if unknown:
+        raise ValueError(f"unknown {cls.__name__} fields: {sorted(unknown)}")
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+    return cls(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class TaggerConfig:
+    """The network's architecture. ``feedforward`` is the memoryless baseline of the lecture."""
+
+    encoders: tuple[str, ...] = ("onehot", "hash", "char")
+    word_dim: int = 100
+    word_dropout: float = 0.05
+    hash_buckets: int = 4096
+    hash_dim: int = 64
+    max_trigrams: int = 24
+    char_dim: int = 24
+    char_filters: int = 64
+    char_kernel: int = 3
+    max_chars: int = 24
+    cell: Cell = "lstm"
+    hidden_size: int = 128
+    layers: int = 1
+    bidirectional: bool = True
+    dropout: float = 0.3
+    crf: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.encoders or any(e not in ENCODERS for e in self.encoders):
+            raise ValueError(f"encoders must be a non-empty subset of {ENCODERS}, got {self.encoders}")
+        if len(set(self.encoders)) != len(self.encoders):
+            raise ValueError("encoders must not repeat")
+        if self.cell not in CELLS:
+            raise ValueError(f"cell must be one of {CELLS}, got {self.cell!r}")
+        if self.layers < 1:
+            raise ValueError("layers must be at least 1")
+        if not 0.0 <= self.dropout < 1.0 or not 0.0 <= self.word_dropout < 1.0:
+            raise ValueError("dropout rates must lie in [0, 1)")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TaggerConfig:
+        return _from_dict(cls, data)
+
+
+@dataclass(frozen=True, slots=True)
+class TrainConfig:
+    """How a network is trained; stored in the checkpoint so a run can be repeated."""
+
+    epochs: int = 30
+    batch_size: int = 32
+    learning_rate: float = 2e-3
+    weight_decay: float = 0.0
+    grad_clip: float = 5.0
+    patience: int = 8
+    min_count: int = 1
+    seed: int = 13
+    intent_weight: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.epochs < 1 or self.batch_size < 1 or self.patience < 1 or self.min_count < 1:
+            raise ValueError("epochs, batch_size, patience and min_count must be positive")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
+        return _from_dict(cls, data)

@@ -1,0 +1,72 @@
+"""The joint slot/intent network, built from injected parts.
+
+encoders -> dropout -> recurrent stack -> dropout -> per-token slot scores (softmax or CRF)
+                                       \\-> pooled over the sentence -> intent scores
+``forward`` returns scores, and the loss only when gold ids are given; ids become strings
+elsewhere (``Tagger``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from .config import TaggerConfig
+from .crf import CRF
+from .encoders import CombinedEncoder
+from .features import Batch
+from .recurrent import RecurrentStack
+
+__all__ = ["NetworkOutput", "SlotIntentNetwork"]
+
+
+@dataclass(slots=True)
+class NetworkOutput:
+    emissions: torch.Tensor  # (batch, time, tags)
+    intent_logits: torch.Tensor  # (batch, intents)
+    loss: torch.Tensor | None = None
+
+
+class SlotIntentNetwork(nn.Module):
+    def __init__(self, config: TaggerConfig, *, words: int, chars: int, tags: Sequence[str], intents: int) -> None:
+        super().__init__()
+        self.config = config
+        self.encoder = CombinedEncoder(config, words, chars)
+        self.dropout = nn.Dropout(config.dropout)
+        self.recurrent = RecurrentStack(
+            config.cell,
+            self.encoder.output_dim,
+            config.hidden_size,
+            config.layers,
+            config.bidirectional,
+            config.dropout,
+            jordan_outputs=len(tags),
+        )
+        width = self.recurrent.output_dim
+        self.slot_head = nn.Linear(width, len(tags))
+        self.intent_head = nn.Linear(2 * width, intents)
+        self.crf = CRF(tags) if config.crf else None
+
+    def forward(self, batch: Batch, intent_weight: float = 1.0) -> NetworkOutput:
+        mask = batch.mask
+        hidden = self.recurrent(self.dropout(self.encoder(batch.features)), batch.lengths)
+        hidden = self.dropout(hidden)
+        emissions = self.slot_head(hidden)
+        # the intent sees the whole sentence: max- and mean-pooled states of real tokens
+        valid = mask[:, :, None]
+        pooled_max = hidden.masked_fill(~valid, float("-inf")).max(dim=1).values
+        pooled_mean = (hidden * valid).sum(dim=1) / valid.sum(dim=1).clamp(min=1)
+        intent_logits = self.intent_head(torch.cat([pooled_max, pooled_mean], dim=-1))
+        output = NetworkOutput(emissions, intent_logits)
+        if batch.tags is not None and batch.intents is not None:
+            if self.crf is not None:
+                slot_loss = self.crf.negative_log_likelihood(emissions, batch.tags, mask)
+            else:
+                slot_loss = F.cross_entropy(emissions.transpose(1, 2), batch.tags, ignore_index=-100)
+            intent_loss = F.cross_entropy(intent_logits, batch.intents)
+            output.loss = slot_loss + intent_weight * intent_loss
+        return output

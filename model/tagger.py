@@ -1,0 +1,204 @@
+"""Inference: a trained network plus its vocabularies, turning text into slots and an intent.
+
+Emissions come from the network in one batched call; decoding (BIO-constrained Viterbi,
+or the CRF's Viterbi) and confidences (chain marginals) run per sentence in NumPy on
+the CPU; spans are read off the tags last. Each step is its own function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from .bio import allowed_transitions, bio_spans
+from .checkpoint import Checkpoint, load_checkpoint
+from .config import TaggerConfig
+from .device import resolve_device
+from .features import Featurizer
+from .network import SlotIntentNetwork
+from .tokenize import tokenize
+from .viterbi import chain_marginals, viterbi
+from .vocab import LabelSet, Vocabulary
+
+__all__ = ["DEFAULT_MODEL", "Parse", "Span", "Tagger"]
+
+DEFAULT_MODEL = "atis.pt"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A slot value: ``tokens[start:end]``; ``confidence`` is the probability, under the
+    model, of its least certain token carrying the tag it was given."""
+
+    slot: str
+    text: str
+    start: int
+    end: int
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Parse:
+    tokens: list[str]
+    tags: list[str]
+    spans: list[Span]
+    intent: str
+    intent_confidence: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _bundled_path(name: str = DEFAULT_MODEL) -> Path:
+    return Path(str(resources.files("model") / "bundled" / name))
+
+
+class Tagger:
+    """A loaded tagger, on one device; use ``Tagger.load`` (``None`` = the bundled model)."""
+
+    def __init__(
+        self,
+        network: SlotIntentNetwork,
+        featurizer: Featurizer,
+        tags: LabelSet,
+        intents: LabelSet,
+        device: torch.device,
+        card: dict[str, Any] | None = None,
+    ) -> None:
+        self.network = network.to(device).eval()
+        self.featurizer = featurizer
+        self.tags = tags
+        self.intents = intents
+        self.device = device
+        self.card = card or {}
+        self._potentials: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    @property
+    def config(self) -> TaggerConfig:
+        return self.network.config
+
+    # construction ------------------------------------------------------------------
+    @classmethod
+    def from_checkpoint(cls, checkpoint: Checkpoint, device: str | torch.device | None = None) -> Tagger:
+        words, chars = Vocabulary(checkpoint.words), Vocabulary(checkpoint.chars)
+        network = SlotIntentNetwork(
+            checkpoint.config,
+            words=len(words),
+            chars=len(chars),
+            tags=checkpoint.tags,
+            intents=len(checkpoint.intents),
+        )
+        network.load_state_dict(checkpoint.state_dict)
+        return cls(
+            network,
+            Featurizer(checkpoint.config, words, chars),
+            LabelSet(checkpoint.tags),
+            LabelSet(checkpoint.intents),
+            resolve_device(device),
+            checkpoint.card,
+        )
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, device: str | torch.device | None = None) -> Tagger:
+        """Load a checkpoint file; without a path, the default model shipped in the package."""
+        return cls.from_checkpoint(load_checkpoint(path or _bundled_path()), device)
+
+    def to_checkpoint(self, **extra: Any) -> Checkpoint:
+        return Checkpoint(
+            config=self.config,
+            words=self.featurizer.words.items(),
+            chars=self.featurizer.chars.items(),
+            tags=self.tags.labels(),
+            intents=self.intents.labels(),
+            state_dict=self.network.state_dict(),
+            card=self.card,
+            **extra,
+        )
+
+    # inference -----------------------------------------------------------------------
+    def parse(self, texts: str | Sequence[str | Sequence[str]], batch_size: int = 128) -> list[Parse]:
+        """Parse raw strings (tokenized here) or token lists; one ``Parse`` per input."""
+        if isinstance(texts, str):
+            texts = [texts]
+        sentences = [tokenize(t) if isinstance(t, str) else list(t) for t in texts]
+        results: list[Parse] = []
+        for begin in range(0, len(sentences), batch_size):
+            results.extend(self._parse_batch(sentences[begin : begin + batch_size]))
+        return results
+
+    def predict(self, sentences: Sequence[Sequence[str]], batch_size: int = 256) -> tuple[list[list[str]], list[str]]:
+        """Tags and intents only (no confidences), for evaluation."""
+        tags: list[list[str]] = []
+        intents: list[str] = []
+        for begin in range(0, len(sentences), batch_size):
+            chunk = sentences[begin : begin + batch_size]
+            emissions, intent_probs = self._scores(chunk)
+            for sentence, scores in zip(chunk, emissions, strict=True):
+                path = viterbi(scores[: len(sentence)], *self._chain())
+                tags.append([self.tags[i] for i in path])
+            intents.extend(self.intents[int(i)] for i in intent_probs.argmax(axis=1))
+        return tags, intents
+
+    def _scores(self, sentences: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """Per-token log-potentials and intent probabilities, computed in one network call."""
+        batch = self.featurizer(sentences).to(self.device)
+        with torch.inference_mode():
+            output = self.network(batch)
+            emissions = output.emissions
+            if self.network.crf is None:
+                emissions = torch.log_softmax(emissions, dim=-1)
+            intent_probs = torch.softmax(output.intent_logits, dim=-1)
+        return emissions.float().cpu().numpy(), intent_probs.float().cpu().numpy()
+
+    def _chain(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Transition, start and end scores, ``-inf`` where BIO forbids a move (cached)."""
+        if self._potentials is None:
+            start_ok, transitions_ok = allowed_transitions(self.tags.labels())
+            transitions = np.zeros(transitions_ok.shape)
+            start = np.zeros(len(start_ok))
+            end = np.zeros(len(start_ok))
+            if self.network.crf is not None:
+                crf = self.network.crf
+                transitions = crf.transitions.detach().cpu().double().numpy()
+                start = crf.start.detach().cpu().double().numpy()
+                end = crf.end.detach().cpu().double().numpy()
+            self._potentials = (
+                np.where(transitions_ok, transitions, -np.inf),
+                np.where(start_ok, start, -np.inf),
+                end,
+            )
+        return self._potentials
+
+    def _parse_batch(self, sentences: list[list[str]]) -> list[Parse]:
+        results: list[Parse] = [Parse([], [], [], "", 0.0)] * len(sentences)
+        present = [i for i, s in enumerate(sentences) if s]
+        if not present:
+            return [self._empty_parse() for _ in sentences]
+        emissions, intent_probs = self._scores([sentences[i] for i in present])
+        chain = self._chain()
+        for row, i in enumerate(present):
+            tokens = sentences[i]
+            scores = emissions[row, : len(tokens)].astype(np.float64)
+            path = viterbi(scores, *chain)
+            marginals = chain_marginals(scores, *chain)
+            tags = [self.tags[j] for j in path]
+            confidence = marginals[np.arange(len(path)), path]
+            spans = [
+                Span(slot, " ".join(tokens[a:b]), a, b, float(confidence[a:b].min())) for slot, a, b in bio_spans(tags)
+            ]
+            best = int(intent_probs[row].argmax())
+            results[i] = Parse(tokens, tags, spans, self.intents[best], float(intent_probs[row, best]))
+        for i, s in enumerate(sentences):
+            if not s:
+                results[i] = self._empty_parse()
+        return results
+
+    def _empty_parse(self) -> Parse:
+        """Nothing to tag (empty or all-whitespace text): no slots and no intent."""
+        return Parse([], [], [], "", 0.0)

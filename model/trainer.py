@@ -1,0 +1,187 @@
+"""Training with early stopping on dev slot F1.
+
+The trainer builds vocabularies from the training split, trains the joint network with
+Adam, scores dev after each epoch, keeps the best weights and stops once dev slot F1 has
+not improved for ``patience`` epochs. For a given seed a CPU run is repeatable: the
+weights, dropout and shuffling all draw from generators seeded here.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from .config import TaggerConfig, TrainConfig
+from .data import Corpus, Example
+from .features import Batch, Featurizer
+from .metrics import score
+from .network import SlotIntentNetwork
+from .tagger import Tagger
+from .vocab import LabelSet, Vocabulary
+
+__all__ = ["EpochReport", "TrainResult", "train"]
+
+
+@dataclass(frozen=True, slots=True)
+class EpochReport:
+    epoch: int
+    loss: float
+    dev_slot_f1: float
+    dev_intent_accuracy: float
+    dev_sentence_accuracy: float
+    seconds: float
+
+
+@dataclass(slots=True)
+class TrainResult:
+    tagger: Tagger
+    history: list[EpochReport] = field(default_factory=list)
+    best_epoch: int = 0
+    dev_metrics: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def _code_version() -> str:
+    from . import __version__
+
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            cwd=Path(__file__).parent,
+            check=True,
+        ).stdout.strip()
+        return f"{__version__}+g{commit}"
+    except (OSError, subprocess.SubprocessError):
+        return __version__
+
+
+def _seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _batches(
+    examples: Sequence[Example],
+    featurizer: Featurizer,
+    tags: LabelSet,
+    intents: LabelSet,
+    size: int,
+    generator: torch.Generator,
+) -> list[Batch]:
+    order = torch.randperm(len(examples), generator=generator).tolist()
+    batches = []
+    for begin in range(0, len(order), size):
+        chunk = [examples[i] for i in order[begin : begin + size]]
+        batch = featurizer([e.tokens for e in chunk])
+        gold = torch.full(batch.mask.shape, -100, dtype=torch.long)
+        for b, example in enumerate(chunk):
+            gold[b, : len(example.tags)] = torch.tensor([tags.index(t) for t in example.tags])
+        batch.tags = gold
+        batch.intents = torch.tensor([intents.index(e.intent) for e in chunk])
+        batches.append(batch)
+    return batches
+
+
+def evaluate_tagger(tagger: Tagger, examples: Sequence[Example]) -> dict[str, Any]:
+    """Score a tagger on gold examples (slot F1, intent and sentence accuracy, per slot)."""
+    predicted_tags, predicted_intents = tagger.predict([e.tokens for e in examples])
+    return score(examples, predicted_tags, predicted_intents)
+
+
+def train(
+    corpus: Corpus,
+    config: TaggerConfig,
+    train_config: TrainConfig,
+    device: torch.device,
+    *,
+    data_name: str = "",
+    on_batch: Callable[[int, int, float], None] | None = None,
+    on_epoch: Callable[[EpochReport], None] | None = None,
+) -> TrainResult:
+    """Train on ``corpus.train``, select on ``corpus.dev``; callbacks drive progress display."""
+    started = time.perf_counter()
+    _seed_everything(train_config.seed)
+    words = Vocabulary.build((t.lower() for e in corpus.train for t in e.tokens), min_count=train_config.min_count)
+    chars = Vocabulary.build(c for e in corpus.train for t in e.tokens for c in t)
+    tags = LabelSet.build((t for e in corpus.train for t in e.tags), first=["O"])
+    intents = LabelSet.build(e.intent for e in corpus.train)
+    featurizer = Featurizer(config, words, chars)
+    network = SlotIntentNetwork(config, words=len(words), chars=len(chars), tags=tags.labels(), intents=len(intents))
+    tagger = Tagger(network, featurizer, tags, intents, device)
+    optimizer = torch.optim.Adam(
+        network.parameters(), lr=train_config.learning_rate, weight_decay=train_config.weight_decay
+    )
+    generator = torch.Generator().manual_seed(train_config.seed)
+    result = TrainResult(tagger)
+    best_key: tuple[float, float] | None = None
+    best_state: dict[str, torch.Tensor] = copy.deepcopy(network.state_dict())
+    stale = 0
+    for epoch in range(1, train_config.epochs + 1):
+        epoch_started = time.perf_counter()
+        network.train()
+        batches = _batches(corpus.train, featurizer, tags, intents, train_config.batch_size, generator)
+        total = 0.0
+        for number, batch in enumerate(batches, start=1):
+            output = network(batch.to(device), intent_weight=train_config.intent_weight)
+            assert output.loss is not None
+            optimizer.zero_grad(set_to_none=True)
+            output.loss.backward()
+            torch.nn.utils.clip_grad_norm_(network.parameters(), train_config.grad_clip)
+            optimizer.step()
+            total += float(output.loss.detach())
+            if on_batch is not None:
+                on_batch(number, len(batches), total / number)
+        network.eval()
+        tagger._potentials = None  # CRF transitions changed
+        dev = evaluate_tagger(tagger, corpus.dev)
+        report = EpochReport(
+            epoch,
+            total / len(batches),
+            dev["slot_f1"],
+            dev["intent_accuracy"],
+            dev["sentence_accuracy"],
+            time.perf_counter() - epoch_started,
+        )
+        result.history.append(report)
+        if on_epoch is not None:
+            on_epoch(report)
+        key = (dev["slot_f1"], dev["intent_accuracy"])
+        if best_key is None or key > best_key:
+            best_key, stale = key, 0
+            best_state = copy.deepcopy(network.state_dict())
+            result.best_epoch, result.dev_metrics = epoch, dev
+        else:
+            stale += 1
+            if stale >= train_config.patience:
+                break
+    network.load_state_dict(best_state)
+    tagger._potentials = None
+    result.seconds = time.perf_counter() - started
+    tagger.card = {
+        "data": data_name,
+        "train_sentences": len(corpus.train),
+        "dev_sentences": len(corpus.dev),
+        "dev_metrics": {k: v for k, v in result.dev_metrics.items() if k != "per_slot"},
+        "best_epoch": result.best_epoch,
+        "epochs_run": len(result.history),
+        "training_seconds": round(result.seconds, 1),
+        "trained_on": str(device),
+        "parameters": sum(p.numel() for p in network.parameters()),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "code_version": _code_version(),
+    }
+    return result

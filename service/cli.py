@@ -1,0 +1,189 @@
+"""The ``ticketbot`` command: train, evaluate and try the tagger (and, later, run the service)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    name="ticketbot",
+    help="A conversational flight-booking service built on a recurrent slot tagger.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+ModelOption = Annotated[
+    Path | None, typer.Option("--model", help="Checkpoint file; default: the model shipped in the package.")
+]
+DeviceOption = Annotated[str, typer.Option("--device", help="auto (CUDA when available), cpu or cuda.")]
+
+
+def _fail(message: str) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code=2)
+
+
+def _load_tagger(model: Path | None, device: str):
+    from model import Tagger, TaggerError
+
+    try:
+        return Tagger.load(model, device=device)
+    except (TaggerError, ValueError) as error:
+        raise _fail(str(error)) from error
+
+
+@app.command()
+def tag(
+    texts: Annotated[list[str], typer.Argument(help="Sentences to tag.")],
+    model: ModelOption = None,
+    device: DeviceOption = "auto",
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per sentence.")] = False,
+) -> None:
+    """Tag sentences: print each word's slot tag, the slot values and the intent."""
+    tagger = _load_tagger(model, device)
+    for parse in tagger.parse(texts):
+        if as_json:
+            console.print_json(json.dumps(parse.to_dict()))
+            continue
+        table = Table(show_header=True, header_style="bold", box=None)
+        table.add_column("token")
+        table.add_column("tag")
+        for token, tag_ in zip(parse.tokens, parse.tags, strict=True):
+            table.add_row(token, tag_ if tag_ != "O" else "[dim]O[/]")
+        console.print(table)
+        for span in parse.spans:
+            console.print(f"  {span.slot} = [bold]{span.text}[/] (confidence {span.confidence:.2f})", highlight=False)
+        console.print(f"  intent: [bold]{parse.intent}[/] ({parse.intent_confidence:.2f})\n", highlight=False)
+
+
+@app.command()
+def train(
+    data: Annotated[Path, typer.Option("--data", help="Folder holding train/ and dev/ splits.")],
+    out: Annotated[Path, typer.Option("--out", help="Checkpoint file to write.")],
+    cell: Annotated[str, typer.Option(help="lstm, gru, elman or jordan.")] = "lstm",
+    bidirectional: Annotated[bool, typer.Option("--bidirectional/--unidirectional")] = True,
+    layers: Annotated[int, typer.Option(min=1, help="Stacked recurrent layers.")] = 1,
+    encoders: Annotated[str, typer.Option(help="Comma-separated: onehot, hash, char.")] = "onehot,hash,char",
+    crf: Annotated[bool, typer.Option("--crf/--softmax", help="CRF or per-token softmax slot head.")] = False,
+    epochs: Annotated[int, typer.Option(min=1)] = 30,
+    seed: int = 13,
+    hidden: Annotated[int, typer.Option("--hidden", min=1, help="Hidden units per direction.")] = 128,
+    dropout: Annotated[float, typer.Option(min=0.0, max=0.95)] = 0.3,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 32,
+    learning_rate: Annotated[float, typer.Option("--lr", min=0.0)] = 2e-3,
+    patience: Annotated[int, typer.Option(min=1, help="Epochs without dev improvement before stopping.")] = 8,
+    device: DeviceOption = "auto",
+) -> None:
+    """Train a tagger; early stopping on dev slot F1; writes one self-describing checkpoint."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from model import CELLS, TaggerConfig, TaggerError, TrainConfig, read_corpus, resolve_device, save_checkpoint
+    from model import train as train_tagger
+
+    if cell not in CELLS[:4]:
+        raise _fail(f"--cell must be one of {', '.join(CELLS[:4])}, not {cell!r}")
+    try:
+        config = TaggerConfig(
+            encoders=tuple(e.strip() for e in encoders.split(",") if e.strip()),
+            cell=cell,  # type: ignore[arg-type]
+            bidirectional=bidirectional,
+            layers=layers,
+            crf=crf,
+            hidden_size=hidden,
+            dropout=dropout,
+        )
+        train_config = TrainConfig(
+            epochs=epochs, seed=seed, batch_size=batch_size, learning_rate=learning_rate, patience=patience
+        )
+        corpus = read_corpus(data)
+        torch_device = resolve_device(device)
+    except (TaggerError, ValueError) as error:
+        raise _fail(str(error)) from error
+    console.print(f"training on {len(corpus.train)} sentences, selecting on {len(corpus.dev)}, device {torch_device}")
+    with Progress(
+        TextColumn("epoch {task.fields[epoch]}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("loss {task.fields[loss]:.4f}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("train", total=None, epoch=1, loss=0.0)
+
+        def on_batch(number: int, total: int, loss: float) -> None:
+            progress.update(task, completed=number, total=total, loss=loss)
+
+        def on_epoch(report) -> None:
+            progress.console.print(
+                f"epoch {report.epoch:3d}  loss {report.loss:.4f}  dev slot F1 {100 * report.dev_slot_f1:.2f}  "
+                f"intent {100 * report.dev_intent_accuracy:.2f}  sentence {100 * report.dev_sentence_accuracy:.2f}  "
+                f"({report.seconds:.1f} s)",
+                highlight=False,
+            )
+            progress.update(task, epoch=report.epoch + 1, completed=0)
+
+        result = train_tagger(
+            corpus, config, train_config, torch_device, data_name=str(data), on_batch=on_batch, on_epoch=on_epoch
+        )
+    save_checkpoint(result.tagger.to_checkpoint(train_config=train_config), out)
+    dev = result.dev_metrics
+    console.print(
+        f"best epoch {result.best_epoch}: dev slot F1 {100 * dev['slot_f1']:.2f}, intent accuracy "
+        f"{100 * dev['intent_accuracy']:.2f}, sentence accuracy {100 * dev['sentence_accuracy']:.2f}; "
+        f"{result.seconds:.0f} s; wrote {out} ({out.stat().st_size / 1e6:.1f} MB)",
+        highlight=False,
+    )
+
+
+@app.command()
+def evaluate(
+    data: Annotated[Path, typer.Option("--data", help="Folder holding seq.in, seq.out and label.")],
+    model: ModelOption = None,
+    device: DeviceOption = "auto",
+    as_json: Annotated[bool, typer.Option("--json", help="End with one JSON object of the figures.")] = False,
+    predictions: Annotated[
+        Path | None, typer.Option("--predictions", help="Write predicted seq.out and label here.")
+    ] = None,
+) -> None:
+    """Score a tagger: slot F1 (conlleval), intent and sentence accuracy, per-slot figures."""
+    from model import TaggerError, read_split, score, write_predictions
+
+    try:
+        examples = read_split(data)
+    except TaggerError as error:
+        raise _fail(str(error)) from error
+    tagger = _load_tagger(model, device)
+    tags, intents = tagger.predict([e.tokens for e in examples])
+    figures = score(examples, tags, intents)
+    if predictions is not None:
+        write_predictions(predictions, tags, intents)
+    table = Table("slot", "precision", "recall", "F1", "support", box=None, header_style="bold")
+    for slot, values in figures["per_slot"].items():
+        table.add_row(slot, *(f"{100 * values[k]:.1f}" for k in ("precision", "recall", "f1")), str(values["support"]))
+    if not as_json:
+        console.print(table)
+    console.print(
+        f"{figures['sentences']} sentences: slot F1 {100 * figures['slot_f1']:.2f}, intent accuracy "
+        f"{100 * figures['intent_accuracy']:.2f}, sentence accuracy {100 * figures['sentence_accuracy']:.2f}",
+        highlight=False,
+    )
+    if as_json:
+        keys = ("slot_f1", "intent_accuracy", "sentence_accuracy", "sentences", "per_slot")
+        print(json.dumps({k: figures[k] for k in keys}))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""Inference: parses, confidences, batching, checkpoints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from model import CheckpointError, Tagger, is_valid_bio, load_checkpoint, save_checkpoint
+
+
+def test_parse_reads_slots_and_intent(small_tagger: Tagger) -> None:
+    [parse] = small_tagger.parse("show me flights from Boston to Denver")
+    assert parse.tokens == ["show", "me", "flights", "from", "boston", "to", "denver"]
+    slots = {span.slot: span.text for span in parse.spans}
+    assert slots == {"fromloc.city_name": "boston", "toloc.city_name": "denver"}
+    assert parse.intent == "atis_flight"
+    assert 0.5 < parse.intent_confidence <= 1.0
+    assert all(0.0 <= span.confidence <= 1.0 for span in parse.spans)
+
+
+def test_multi_word_spans(small_tagger: Tagger) -> None:
+    [parse] = small_tagger.parse("show me flights from salt lake city to new york")
+    assert [(s.slot, s.text, s.start, s.end) for s in parse.spans] == [
+        ("fromloc.city_name", "salt lake city", 4, 7),
+        ("toloc.city_name", "new york", 8, 10),
+    ]
+
+
+def test_batch_equals_single(small_tagger: Tagger) -> None:
+    texts = [
+        "show me flights from boston to denver",
+        "i want to arrive in chicago on june 2nd",
+        "what ground transportation is there in dallas",
+        "leave seattle",
+        "what is the cheapest fare from oakland to salt lake city",
+    ]
+    batched = small_tagger.parse(texts)
+    for text, parse in zip(texts, batched, strict=True):
+        [single] = small_tagger.parse(text)
+        assert single.tags == parse.tags and single.intent == parse.intent
+        assert single.intent_confidence == pytest.approx(parse.intent_confidence, abs=1e-5)
+        for a, b in zip(single.spans, parse.spans, strict=True):
+            assert a.confidence == pytest.approx(b.confidence, abs=1e-5)
+
+
+def test_pretokenized_input_and_empty_text(small_tagger: Tagger) -> None:
+    empty, tokens = small_tagger.parse(["   ", ["flights", "to", "boston"]])
+    assert empty.tokens == [] and empty.spans == [] and empty.intent == ""
+    assert tokens.tags[-1] == "B-toloc.city_name"
+
+
+def test_decoding_is_valid_bio_for_odd_input(small_tagger: Tagger) -> None:
+    odd = ["to to to new new york york", "city city lake salt", "ünïcödé 東京 ✈️ <b>", "i" * 300]
+    for parse in small_tagger.parse(odd):
+        assert is_valid_bio(parse.tags)
+
+
+def test_checkpoint_round_trip(trained, tmp_path: Path) -> None:
+    tagger, path = trained
+    payload = torch.load(path, weights_only=True)  # no pickled objects inside
+    assert payload["format_version"] == 1 and payload["tags"][0] == "O"
+    loaded = Tagger.load(path, device="cpu")
+    texts = ["show me flights from boston to denver", "leave kansas city on may fifth"]
+    for a, b in zip(tagger.parse(texts), loaded.parse(texts), strict=True):
+        assert a.tags == b.tags and a.intent == b.intent
+        assert a.intent_confidence == pytest.approx(b.intent_confidence, abs=1e-6)
+    checkpoint = load_checkpoint(path)
+    assert checkpoint.config == tagger.config
+    assert checkpoint.card["dev_sentences"] == 60
+    again = tmp_path / "again.pt"
+    save_checkpoint(checkpoint, again)
+    assert load_checkpoint(again).words == checkpoint.words
+
+
+def test_bad_checkpoints_are_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(CheckpointError, match="no such checkpoint"):
+        Tagger.load(tmp_path / "missing.pt")
+    garbage = tmp_path / "garbage.pt"
+    garbage.write_bytes(b"not a checkpoint")
+    with pytest.raises(CheckpointError, match="not a readable checkpoint"):
+        Tagger.load(garbage)
+    other = tmp_path / "other.pt"
+    torch.save({"weights": torch.zeros(2)}, other)
+    with pytest.raises(CheckpointError, match="not a ticketbot tagger checkpoint"):
+        Tagger.load(other)
+    future = tmp_path / "future.pt"
+    torch.save({"format": "ticketbot-tagger", "format_version": 99}, future)
+    with pytest.raises(CheckpointError, match="format version 99"):
+        Tagger.load(future)
+
+
+def test_device_argument(trained) -> None:
+    _, path = trained
+    assert Tagger.load(path, device="cpu").device.type == "cpu"
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="no CUDA GPU"):
+            Tagger.load(path, device="cuda")

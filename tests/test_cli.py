@@ -1,0 +1,112 @@
+"""The ``ticketbot`` command, run as users run it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from service.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def checkpoint(flights_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("cli") / "tiny.pt"
+    result = runner.invoke(
+        app,
+        [
+            "train",
+            "--data",
+            str(flights_dir),
+            "--out",
+            str(out),
+            "--epochs",
+            "3",
+            "--hidden",
+            "16",
+            "--batch-size",
+            "8",
+            "--lr",
+            "0.005",
+            "--seed",
+            "2",
+            "--device",
+            "cpu",
+            "--cell",
+            "gru",
+            "--crf",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "dev slot F1" in result.output and out.is_file()
+    return out
+
+
+def test_evaluate_json_and_predictions(checkpoint: Path, flights_dir: Path, tmp_path: Path) -> None:
+    dev = flights_dir / "dev"
+    result = runner.invoke(
+        app, ["evaluate", "--data", str(dev), "--model", str(checkpoint), "--json", "--predictions", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output.strip().splitlines()[-1])
+    assert set(figures) == {"slot_f1", "intent_accuracy", "sentence_accuracy", "sentences", "per_slot"}
+    assert figures["sentences"] == 60
+    assert all(0.0 <= figures[k] <= 1.0 for k in ("slot_f1", "intent_accuracy", "sentence_accuracy"))
+    assert "toloc.city_name" in figures["per_slot"]
+    predicted = (tmp_path / "seq.out").read_text().splitlines()
+    gold = (dev / "seq.out").read_text().splitlines()
+    assert len(predicted) == len(gold) == len((tmp_path / "label").read_text().splitlines())
+    assert [len(p.split()) for p in predicted] == [len(g.split()) for g in gold]
+
+
+def test_evaluating_the_gold_predictions_scores_one(checkpoint: Path, flights_dir: Path, tmp_path: Path) -> None:
+    """The metrics themselves: scoring gold against gold is perfect."""
+    from model import read_split, score
+
+    examples = read_split(flights_dir / "dev")
+    figures = score(examples, [e.tags for e in examples], [e.intent for e in examples])
+    assert figures["slot_f1"] == figures["intent_accuracy"] == figures["sentence_accuracy"] == 1.0
+
+
+def test_train_options_are_checked(flights_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["train", "--data", str(flights_dir), "--out", str(tmp_path / "x.pt"), "--cell", "tree"]
+    )
+    assert result.exit_code == 2 and "--cell must be one of" in result.output
+    result = runner.invoke(app, ["train", "--data", str(tmp_path), "--out", str(tmp_path / "x.pt")])
+    assert result.exit_code == 2 and "not a directory" in result.output
+    result = runner.invoke(
+        app, ["train", "--data", str(flights_dir), "--out", str(tmp_path / "x.pt"), "--encoders", "onehot,glove"]
+    )
+    assert result.exit_code == 2 and "encoders must be" in result.output
+
+
+def test_evaluate_reports_bad_data_and_models(tmp_path: Path, checkpoint: Path, flights_dir: Path) -> None:
+    result = runner.invoke(app, ["evaluate", "--data", str(tmp_path)])
+    assert result.exit_code == 2 and "seq.in: file not found" in result.output
+    bogus = tmp_path / "bogus.pt"
+    bogus.write_text("nope")
+    result = runner.invoke(app, ["evaluate", "--data", str(flights_dir / "dev"), "--model", str(bogus)])
+    assert result.exit_code == 2 and "not a readable checkpoint" in result.output
+
+
+def test_tag_with_the_bundled_model_as_a_console_script() -> None:
+    """The README's first command, through the installed ``ticketbot`` entry point."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "service.cli", "tag", "--json", "i want to arrive in taipei on november 2nd"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    parse = json.loads(completed.stdout)
+    slots = {span["slot"]: span["text"] for span in parse["spans"]}
+    assert slots["toloc.city_name"] == "taipei"
+    assert slots["arrive_date.month_name"] == "november" and slots["arrive_date.day_number"] == "2nd"
+    assert parse["intent"] == "atis_flight"
