@@ -10,7 +10,7 @@ from importlib.metadata import PackageNotFoundError, version
 from .bio import allowed_transitions, bio_spans, is_valid_bio
 from .checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from .config import CELLS, ENCODERS, TaggerConfig, TrainConfig
-from .data import Corpus, Example, read_corpus, read_split, write_predictions
+from .data import Corpus, Example, read_corpus, read_split, write_predictions, write_split
 from .device import resolve_device
 from .errors import CheckpointError, DataFormatError, TaggerError
 from .hashing import letter_trigrams, trigram_buckets
@@ -59,4 +59,5 @@ __all__ = [
     "train",
     "trigram_buckets",
     "write_predictions",
+    "write_split",
 ]

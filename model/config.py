@@ -75,10 +75,14 @@ class TrainConfig:
     min_count: int = 1
     seed: int = 13
     intent_weight: float = 1.0
+    city_swap: float = 0.0  # chance per sentence and epoch that its cities become world cities
+    date_swap: float = 0.0  # chance per sentence and epoch that its dates are written as typed ("nov. 27th")
 
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.batch_size < 1 or self.patience < 1 or self.min_count < 1:
             raise ValueError("epochs, batch_size, patience and min_count must be positive")
+        if not (0.0 <= self.city_swap <= 1.0 and 0.0 <= self.date_swap <= 1.0):
+            raise ValueError("city_swap and date_swap are probabilities in [0, 1]")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import DataFormatError
 
-__all__ = ["Corpus", "Example", "read_corpus", "read_split", "write_predictions"]
+__all__ = ["Corpus", "Example", "read_corpus", "read_split", "write_predictions", "write_split"]
 
 _TAG = re.compile(r"^(O|[BI]-\S+)$")
 _FILES = ("seq.in", "seq.out", "label")
@@ -93,3 +93,10 @@ def write_predictions(folder: str | Path, tags: Iterable[Iterable[str]], intents
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "seq.out").write_text("".join(" ".join(t) + "\n" for t in tags), encoding="utf-8")
     (folder / "label").write_text("".join(f"{i}\n" for i in intents), encoding="utf-8")
+
+
+def write_split(folder: str | Path, examples: Iterable[Example]) -> None:
+    """Write examples as a split folder (``seq.in``, ``seq.out``, ``label``)."""
+    examples = list(examples)
+    write_predictions(folder, (e.tags for e in examples), (e.intent for e in examples))
+    (Path(folder) / "seq.in").write_text("".join(" ".join(e.tokens) + "\n" for e in examples), encoding="utf-8")

@@ -7,9 +7,10 @@ from typing import Any
 
 from seqeval.metrics import classification_report, f1_score, precision_score, recall_score
 
+from .augment import is_city_slot
 from .data import Example
 
-__all__ = ["score"]
+__all__ = ["city_span_f1", "score"]
 
 
 def score(gold: Sequence[Example], tags: Sequence[Sequence[str]], intents: Sequence[str]) -> dict[str, Any]:
@@ -36,7 +37,7 @@ def score(gold: Sequence[Example], tags: Sequence[Sequence[str]], intents: Seque
         ok and tuple(example.tags) == tuple(predicted)
         for ok, example, predicted in zip(intent_right, gold, tags, strict=True)
     ]
-    return {
+    figures = {
         "slot_f1": float(f1_score(y_true, y_pred, zero_division=0)),
         "slot_precision": float(precision_score(y_true, y_pred, zero_division=0)),
         "slot_recall": float(recall_score(y_true, y_pred, zero_division=0)),
@@ -45,3 +46,15 @@ def score(gold: Sequence[Example], tags: Sequence[Sequence[str]], intents: Seque
         "sentences": len(gold),
         "per_slot": per_slot,
     }
+    if any(is_city_slot(slot) for slot in per_slot):
+        figures["city_span_f1"] = city_span_f1(y_true, y_pred)
+    return figures
+
+
+def _cities_only(sequences: list[list[str]]) -> list[list[str]]:
+    return [[t if t != "O" and is_city_slot(t[2:]) else "O" for t in tags] for tags in sequences]
+
+
+def city_span_f1(y_true: list[list[str]], y_pred: list[list[str]]) -> float:
+    """F1 over city spans of every role (destination, origin, stop-over, ...) only."""
+    return float(f1_score(_cities_only(y_true), _cities_only(y_pred), zero_division=0))

@@ -23,7 +23,7 @@ from .device import resolve_device
 from .features import Featurizer
 from .network import SlotIntentNetwork
 from .tokenize import tokenize
-from .viterbi import chain_marginals, viterbi
+from .viterbi import decode
 from .vocab import LabelSet, Vocabulary
 
 __all__ = ["DEFAULT_MODEL", "Parse", "Span", "Tagger"]
@@ -78,6 +78,8 @@ class Tagger:
         self.device = device
         self.card = card or {}
         self._potentials: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._outside = tags.index("O")
+        self.keep = 10  # labels per token in the decoding lattice; len(tags) decodes exactly
 
     @property
     def config(self) -> TaggerConfig:
@@ -140,7 +142,9 @@ class Tagger:
             chunk = sentences[begin : begin + batch_size]
             emissions, intent_probs = self._scores(chunk)
             for sentence, scores in zip(chunk, emissions, strict=True):
-                path = viterbi(scores[: len(sentence)], *self._chain())
+                path, _ = decode(
+                    scores[: len(sentence)], *self._chain(), keep=self.keep, always=self._outside, marginals=False
+                )
                 tags.append([self.tags[i] for i in path])
             intents.extend(self.intents[int(i)] for i in intent_probs.argmax(axis=1))
         return tags, intents
@@ -185,10 +189,8 @@ class Tagger:
         for row, i in enumerate(present):
             tokens = sentences[i]
             scores = emissions[row, : len(tokens)].astype(np.float64)
-            path = viterbi(scores, *chain)
-            marginals = chain_marginals(scores, *chain)
+            path, confidence = decode(scores, *chain, keep=self.keep, always=self._outside)
             tags = [self.tags[j] for j in path]
-            confidence = marginals[np.arange(len(path)), path]
             spans = [
                 Span(slot, " ".join(tokens[a:b]), a, b, float(confidence[a:b].min())) for slot, a, b in bio_spans(tags)
             ]

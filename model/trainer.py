@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from .augment import Augmenter
 from .config import TaggerConfig, TrainConfig
 from .data import Corpus, Example
 from .features import Batch, Featurizer
@@ -82,10 +83,17 @@ def _batches(
     size: int,
     generator: torch.Generator,
 ) -> list[Batch]:
+    """Shuffled batches of similar lengths: a pool of 50 batches is sorted by length before
+    it is cut, so little padding is computed, then the batches themselves are shuffled."""
     order = torch.randperm(len(examples), generator=generator).tolist()
+    pool = 50 * size
+    groups: list[list[int]] = []
+    for begin in range(0, len(order), pool):
+        chunk = sorted(order[begin : begin + pool], key=lambda i: len(examples[i].tokens))
+        groups.extend(chunk[i : i + size] for i in range(0, len(chunk), size))
     batches = []
-    for begin in range(0, len(order), size):
-        chunk = [examples[i] for i in order[begin : begin + size]]
+    for position in torch.randperm(len(groups), generator=generator).tolist():
+        chunk = [examples[i] for i in groups[position]]
         batch = featurizer([e.tokens for e in chunk])
         gold = torch.full(batch.mask.shape, -100, dtype=torch.long)
         for b, example in enumerate(chunk):
@@ -126,6 +134,9 @@ def train(
         network.parameters(), lr=train_config.learning_rate, weight_decay=train_config.weight_decay
     )
     generator = torch.Generator().manual_seed(train_config.seed)
+    augment = None
+    if train_config.city_swap > 0 or train_config.date_swap > 0:
+        augment = Augmenter.for_corpus(corpus.train, train_config.city_swap, train_config.date_swap)
     result = TrainResult(tagger)
     best_key: tuple[float, float] | None = None
     best_state: dict[str, torch.Tensor] = copy.deepcopy(network.state_dict())
@@ -133,7 +144,8 @@ def train(
     for epoch in range(1, train_config.epochs + 1):
         epoch_started = time.perf_counter()
         network.train()
-        batches = _batches(corpus.train, featurizer, tags, intents, train_config.batch_size, generator)
+        examples = corpus.train if augment is None else augment(corpus.train, random.Random(train_config.seed + epoch))
+        batches = _batches(examples, featurizer, tags, intents, train_config.batch_size, generator)
         total = 0.0
         for number, batch in enumerate(batches, start=1):
             output = network(batch.to(device), intent_weight=train_config.intent_weight)

@@ -2,25 +2,32 @@
 
 Scores are per-token log-potentials ``(time, labels)`` plus transition, start and end
 scores; forbidden moves carry ``-inf`` so no decoded sequence breaks the BIO scheme.
-Running on small NumPy arrays keeps a one-sentence decode in the tens of microseconds.
+``transitions`` is one ``(labels, labels)`` matrix, or one per step ``(time - 1, k, k)``
+for a pruned lattice: ``decode`` keeps each token's few most likely labels (and ``O``),
+which makes a sentence's decode a few hundred microseconds instead of milliseconds while
+the labels it drops carry almost no probability.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["chain_marginals", "viterbi"]
+__all__ = ["chain_marginals", "decode", "viterbi"]
+
+
+def _step(transitions: np.ndarray, t: int) -> np.ndarray:
+    return transitions if transitions.ndim == 2 else transitions[t - 1]
 
 
 def viterbi(scores: np.ndarray, transitions: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[int]:
     """The highest-scoring label sequence."""
     time = scores.shape[0]
     best = start + scores[0]
-    back = np.empty((time, scores.shape[1]), dtype=np.int64)
+    back = np.empty(scores.shape, dtype=np.int64)
     for t in range(1, time):
-        candidates = best[:, None] + transitions  # (previous, current)
+        candidates = best[:, None] + _step(transitions, t)  # (previous, current)
         back[t] = candidates.argmax(axis=0)
-        best = candidates.max(axis=0) + scores[t]
+        best = candidates[back[t], np.arange(scores.shape[1])] + scores[t]
     path = [int((best + end).argmax())]
     for t in range(time - 1, 0, -1):
         path.append(int(back[t, path[-1]]))
@@ -41,9 +48,43 @@ def chain_marginals(scores: np.ndarray, transitions: np.ndarray, start: np.ndarr
     beta = np.zeros((time, labels))
     alpha[0] = start + scores[0]
     for t in range(1, time):
-        alpha[t] = _logsumexp(alpha[t - 1][:, None] + transitions, axis=0) + scores[t]
+        alpha[t] = _logsumexp(alpha[t - 1][:, None] + _step(transitions, t), axis=0) + scores[t]
     beta[-1] = end
     for t in range(time - 2, -1, -1):
-        beta[t] = _logsumexp(transitions + (scores[t + 1] + beta[t + 1])[None, :], axis=1)
+        beta[t] = _logsumexp(_step(transitions, t + 1) + (scores[t + 1] + beta[t + 1])[None, :], axis=1)
     log_z = _logsumexp(alpha[-1] + end, axis=0)
     return np.exp(alpha + beta - log_z)
+
+
+def decode(
+    scores: np.ndarray,
+    transitions: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    *,
+    keep: int = 10,
+    always: int = 0,
+    marginals: bool = True,
+) -> tuple[list[int], np.ndarray | None]:
+    """Best path and, per token, the marginal probability of the label it got.
+
+    Only each token's ``keep`` highest-scoring labels, plus label ``always`` (``O``, which
+    may follow anything, so some allowed path always survives), enter the lattice.
+    """
+    time, labels = scores.shape
+    if keep >= labels:
+        path = viterbi(scores, transitions, start, end)
+        if not marginals:
+            return path, None
+        return path, chain_marginals(scores, transitions, start, end)[np.arange(time), path]
+    candidates = np.argpartition(-scores, keep - 1, axis=1)[:, :keep]
+    missing = ~(candidates == always).any(axis=1)
+    candidates[missing, -1] = always
+    sub_scores = np.take_along_axis(scores, candidates, axis=1)
+    sub_transitions = transitions[candidates[:-1, :, None], candidates[1:, None, :]]  # (time-1, k, k)
+    local = viterbi(sub_scores, sub_transitions, start[candidates[0]], end[candidates[-1]])
+    path = [int(candidates[t, j]) for t, j in enumerate(local)]
+    if not marginals:
+        return path, None
+    sub_marginals = chain_marginals(sub_scores, sub_transitions, start[candidates[0]], end[candidates[-1]])
+    return path, sub_marginals[np.arange(time), local]

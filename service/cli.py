@@ -80,6 +80,12 @@ def train(
     batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 32,
     learning_rate: Annotated[float, typer.Option("--lr", min=0.0)] = 2e-3,
     patience: Annotated[int, typer.Option(min=1, help="Epochs without dev improvement before stopping.")] = 8,
+    city_swap: Annotated[
+        float, typer.Option("--city-swap", min=0.0, max=1.0, help="Chance a sentence's cities become world cities.")
+    ] = 0.0,
+    date_swap: Annotated[
+        float, typer.Option("--date-swap", min=0.0, max=1.0, help="Chance a sentence's dates are written as typed.")
+    ] = 0.0,
     device: DeviceOption = "auto",
 ) -> None:
     """Train a tagger; early stopping on dev slot F1; writes one self-describing checkpoint."""
@@ -101,7 +107,13 @@ def train(
             dropout=dropout,
         )
         train_config = TrainConfig(
-            epochs=epochs, seed=seed, batch_size=batch_size, learning_rate=learning_rate, patience=patience
+            epochs=epochs,
+            seed=seed,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            patience=patience,
+            city_swap=city_swap,
+            date_swap=date_swap,
         )
         corpus = read_corpus(data)
         torch_device = resolve_device(device)
@@ -171,14 +183,35 @@ def evaluate(
         table.add_row(slot, *(f"{100 * values[k]:.1f}" for k in ("precision", "recall", "f1")), str(values["support"]))
     if not as_json:
         console.print(table)
+    city = f", city-span F1 {100 * figures['city_span_f1']:.2f}" if "city_span_f1" in figures else ""
     console.print(
         f"{figures['sentences']} sentences: slot F1 {100 * figures['slot_f1']:.2f}, intent accuracy "
-        f"{100 * figures['intent_accuracy']:.2f}, sentence accuracy {100 * figures['sentence_accuracy']:.2f}",
+        f"{100 * figures['intent_accuracy']:.2f}, sentence accuracy {100 * figures['sentence_accuracy']:.2f}{city}",
         highlight=False,
     )
     if as_json:
-        keys = ("slot_f1", "intent_accuracy", "sentence_accuracy", "sentences", "per_slot")
-        print(json.dumps({k: figures[k] for k in keys}))
+        keys = ("slot_f1", "intent_accuracy", "sentence_accuracy", "sentences", "per_slot", "city_span_f1")
+        print(json.dumps({k: figures[k] for k in keys if k in figures}))
+
+
+@app.command("unseen-cities")
+def unseen_cities(
+    data: Annotated[Path, typer.Option("--data", help="Corpus folder holding train/ and dev/.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write seq.in, seq.out and label to.")],
+    split: Annotated[str, typer.Option(help="Which split's sentences to rewrite.")] = "dev",
+    seed: int = 0,
+) -> None:
+    """Write a split with every city replaced by one absent from training and from augmentation."""
+    from model import TaggerError, read_split, write_split
+    from model.augment import unseen_city_split
+
+    try:
+        train_examples, examples = read_split(data / "train"), read_split(data / split)
+    except TaggerError as error:
+        raise _fail(str(error)) from error
+    rewritten = unseen_city_split(examples, train_examples, seed=seed)
+    write_split(out, rewritten)
+    console.print(f"wrote {len(rewritten)} sentences to {out}")
 
 
 def main() -> None:

@@ -83,3 +83,41 @@ def test_is_valid_bio() -> None:
     assert not is_valid_bio(["O", "I-a"])
     assert not is_valid_bio(["I-a"])
     assert not is_valid_bio(["B-a", "I-b"])
+
+
+def test_crf_likelihood_matches_brute_force() -> None:
+    import torch
+
+    from model.crf import CRF
+
+    torch.manual_seed(0)
+    crf = CRF(TAGS)
+    with torch.no_grad():
+        for parameter in crf.parameters():
+            parameter.normal_()
+    emissions = torch.randn(2, 3, len(TAGS))
+    gold = torch.tensor([[1, 2, 0], [3, 0, 0]])
+    mask = torch.tensor([[True, True, True], [True, True, False]])
+    transitions, start, end = (p.detach() for p in crf.potentials())
+
+    def path_score(b: int, path: tuple[int, ...]) -> torch.Tensor:
+        total = start[path[0]] + sum(emissions[b, t, j] for t, j in enumerate(path))
+        return total + sum(transitions[a, c] for a, c in itertools.pairwise(path)) + end[path[-1]]
+
+    expected = []
+    for b, length in enumerate(mask.sum(dim=1).tolist()):
+        paths = list(itertools.product(range(len(TAGS)), repeat=length))
+        log_z = torch.logsumexp(torch.stack([path_score(b, p) for p in paths]), dim=0)
+        expected.append(log_z - path_score(b, tuple(gold[b, :length].tolist())))
+    nll = crf.negative_log_likelihood(emissions, gold, mask)
+    assert nll.item() == pytest.approx(torch.stack(expected).mean().item(), abs=1e-4)
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(1, 12), st.just(len(TAGS))), elements=st.floats(-20, 20)))
+def test_pruned_decoding_is_always_valid_bio(scores: np.ndarray) -> None:
+    from model.viterbi import decode
+
+    path, confidence = decode(scores, *_constrained(TAGS), keep=2, always=0)
+    assert is_valid_bio([TAGS[i] for i in path])
+    assert confidence is not None and np.all((confidence >= 0) & (confidence <= 1 + 1e-9))

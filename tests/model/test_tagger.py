@@ -97,3 +97,18 @@ def test_device_argument(trained) -> None:
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match="no CUDA GPU"):
             Tagger.load(path, device="cuda")
+
+
+def test_pruned_lattice_decodes_like_the_exact_one(small_tagger: Tagger, flights_dir: Path) -> None:
+    from model import read_split
+
+    sentences = [e.tokens for e in read_split(flights_dir / "dev")]
+    pruned = small_tagger.parse(sentences)
+    small_tagger.keep = len(small_tagger.tags)
+    try:
+        exact = small_tagger.parse(sentences)
+    finally:
+        small_tagger.keep = 10
+    for a, b in zip(pruned, exact, strict=True):
+        assert a.tags == b.tags
+        assert [s.confidence for s in a.spans] == pytest.approx([s.confidence for s in b.spans], abs=0.01)

@@ -1,0 +1,158 @@
+"""Training-time rewrites of slot values, so the tagger meets what customers really type.
+
+ATIS has ~80 US cities and writes dates as words ("november twenty seventh"). A tagger
+trained on it alone learns *which words* are cities, not *where* a city goes, and fails
+on "taipei" or "nov. 27th". Each epoch, a sentence may have its city spans swapped for
+random names from a world list, and its dates rewritten the way people type them
+("nov.", "27th", "27"); the tagger must then read the context and the letters. The same
+rewriting builds the unseen-city evaluation set from held-out names.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from .bio import bio_spans
+from .data import Example
+
+__all__ = [
+    "Augmenter",
+    "is_city_slot",
+    "replace_cities",
+    "rewrite_spans",
+    "typed_date",
+    "unseen_city_split",
+    "words_mostly_outside_slots",
+]
+
+# slot, its tokens, the random source -> new tokens, or None to keep the span as it is
+Rewrite = Callable[[str, tuple[str, ...], random.Random], tuple[str, ...] | None]
+
+_MONTH_ABBREVIATIONS = {
+    "january": "jan", "february": "feb", "march": "mar", "april": "apr", "may": "may", "june": "jun",
+    "july": "jul", "august": "aug", "september": "sep", "october": "oct", "november": "nov", "december": "dec",
+}  # fmt: skip
+
+
+def is_city_slot(slot: str) -> bool:
+    """``fromloc.city_name``, ``toloc.city_name``, ``stoploc.city_name``, ``city_name`` ..."""
+    return slot == "city_name" or slot.endswith(".city_name")
+
+
+def rewrite_spans(example: Example, rewrite: Rewrite, rng: random.Random) -> Example:
+    """Apply ``rewrite`` to every span; tags follow the new token count (B- then I-)."""
+    tokens: list[str] = []
+    tags: list[str] = []
+    position = 0
+    changed = False
+    for slot, a, b in bio_spans(example.tags):
+        new = rewrite(slot, example.tokens[a:b], rng)
+        if new is None or not new:
+            continue
+        tokens.extend(example.tokens[position:a])
+        tags.extend(example.tags[position:a])
+        tokens.extend(new)
+        tags.extend(["B-" + slot] + ["I-" + slot] * (len(new) - 1))
+        position, changed = b, True
+    if not changed:
+        return example
+    tokens.extend(example.tokens[position:])
+    tags.extend(example.tags[position:])
+    return Example(tuple(tokens), tuple(tags), example.intent)
+
+
+def _city_rewrite(names: Sequence[tuple[str, ...]]) -> Rewrite:
+    """Swap cities for random names; within one sentence a repeated city stays one city."""
+    chosen: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def rewrite(slot: str, tokens: tuple[str, ...], rng: random.Random) -> tuple[str, ...] | None:
+        if not is_city_slot(slot):
+            return None
+        return chosen.setdefault(tokens, rng.choice(names))
+
+    return rewrite
+
+
+def replace_cities(example: Example, names: Sequence[tuple[str, ...]], rng: random.Random) -> Example:
+    """Replace each city span by a random name from ``names``."""
+    return rewrite_spans(example, _city_rewrite(names), rng)
+
+
+def typed_date(slot: str, tokens: tuple[str, ...], rng: random.Random) -> tuple[str, ...] | None:
+    """ "november" -> "nov" / "nov."; "twenty seventh" -> "27th" / "27" (number-parser reads it)."""
+    if slot.endswith("month_name") and len(tokens) == 1 and tokens[0] in _MONTH_ABBREVIATIONS:
+        short = _MONTH_ABBREVIATIONS[tokens[0]]
+        return (rng.choice([short, short + "."]) if short != "may" else short,)
+    if slot.endswith("day_number"):
+        from number_parser import parse_number, parse_ordinal
+
+        text = " ".join(tokens)
+        number = parse_ordinal(text) or parse_number(text)
+        if isinstance(number, int) and 1 <= number <= 31:
+            suffix = "th" if 11 <= number <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+            return (rng.choice([f"{number}{suffix}", str(number)]),)
+    return None
+
+
+def words_mostly_outside_slots(examples: Sequence[Example], min_count: int = 3) -> frozenset[str]:
+    """Words tagged ``O`` in most of their (at least ``min_count``) occurrences: "nice", "mobile".
+
+    City names made of such words would teach the tagger that ordinary words are cities.
+    """
+    total: Counter[str] = Counter()
+    outside: Counter[str] = Counter()
+    for example in examples:
+        for token, tag in zip(example.tokens, example.tags, strict=True):
+            total[token] += 1
+            outside[token] += tag == "O"
+    return frozenset(w for w, n in total.items() if n >= min_count and outside[w] / n > 0.5)
+
+
+class Augmenter:
+    """Rewrites a fresh copy of the training sentences each epoch.
+
+    ``city_swap`` and ``date_swap`` are the chances that a sentence's cities, or its
+    dates, are rewritten.
+    """
+
+    def __init__(self, city_names: Sequence[tuple[str, ...]], city_swap: float, date_swap: float) -> None:
+        if city_swap > 0 and not city_names:
+            raise ValueError("no city names to swap in")
+        self.city_names = list(city_names)
+        self.city_swap = city_swap
+        self.date_swap = date_swap
+
+    @classmethod
+    def for_corpus(cls, train: Sequence[Example], city_swap: float, date_swap: float) -> Augmenter:
+        names: list[tuple[str, ...]] = []
+        if city_swap > 0:
+            from .cities import augmentation_cities
+
+            names = augmentation_cities(words_mostly_outside_slots(train))
+        return cls(names, city_swap, date_swap)
+
+    def __call__(self, examples: Sequence[Example], rng: random.Random) -> list[Example]:
+        out = []
+        for example in examples:
+            if rng.random() < self.city_swap:
+                example = replace_cities(example, self.city_names, rng)
+            if rng.random() < self.date_swap:
+                example = rewrite_spans(example, typed_date, rng)
+            out.append(example)
+        return out
+
+
+def unseen_city_split(examples: Sequence[Example], train: Sequence[Example], seed: int = 0) -> list[Example]:
+    """``examples`` with every city replaced by a held-out name no training sentence has.
+
+    The names come from the tenth of the world list kept out of augmentation, minus any
+    city found in ``train``; so the tagger has met them neither in ATIS nor in a swap.
+    """
+    from .cities import evaluation_cities
+
+    known = frozenset(e.tokens[a:b] for e in train for slot, a, b in bio_spans(e.tags) if is_city_slot(slot))
+    names = evaluation_cities(known)
+    rng = random.Random(seed)
+    return [replace_cities(e, names, rng) for e in examples]
