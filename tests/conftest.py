@@ -12,8 +12,9 @@ from tests.synthetic import flights_corpus
 
 @pytest.fixture(autouse=True, scope="session")
 def _few_threads() -> None:
-    """Two CPU threads at most: the tests run beside other work on small machines."""
-    torch.set_num_threads(min(2, torch.get_num_threads()))
+    """One intra-op thread: the tests' tensors are tiny, and several threads fighting over a
+    small machine's cores (beside a server process the tests start) only slow them down."""
+    torch.set_num_threads(1)
 
 
 @pytest.fixture(scope="session")

@@ -55,7 +55,7 @@ def test_evaluate_json_and_predictions(checkpoint: Path, flights_dir: Path, tmp_
     )
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output.strip().splitlines()[-1])
-    assert set(figures) == {"slot_f1", "intent_accuracy", "sentence_accuracy", "sentences", "per_slot"}
+    assert set(figures) == {"slot_f1", "intent_accuracy", "sentence_accuracy", "sentences", "per_slot", "city_span_f1"}
     assert figures["sentences"] == 60
     assert all(0.0 <= figures[k] <= 1.0 for k in ("slot_f1", "intent_accuracy", "sentence_accuracy"))
     assert "toloc.city_name" in figures["per_slot"]
