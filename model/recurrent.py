@@ -59,6 +59,8 @@ class RecurrentStack(nn.Module):
 
     def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         if self.cell in _FUSED:
+            if bool((lengths == x.shape[1]).all()):  # nothing padded (one sentence): skip packing
+                return self.fused(x)[0]
             packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
             out, _ = self.fused(packed)
             return pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])[0]

@@ -34,26 +34,29 @@ def viterbi(scores: np.ndarray, transitions: np.ndarray, start: np.ndarray, end:
     return path[::-1]
 
 
-def _logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
-    peak = np.max(x, axis=axis, keepdims=True)
-    peak = np.where(np.isfinite(peak), peak, 0.0)
-    with np.errstate(divide="ignore"):
-        return np.squeeze(peak, axis=axis) + np.log(np.sum(np.exp(x - peak), axis=axis))
-
-
 def chain_marginals(scores: np.ndarray, transitions: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """``P(label_t = j)`` over all allowed sequences (forward-backward), shape ``(time, labels)``."""
-    time, labels = scores.shape
-    alpha = np.empty((time, labels))
-    beta = np.zeros((time, labels))
-    alpha[0] = start + scores[0]
+    """``P(label_t = j)`` over all allowed sequences, shape ``(time, labels)``.
+
+    Forward-backward in probability space, rescaled at every step: a handful of small
+    matrix-vector products, far cheaper than log-space sums at this size. Each step's
+    scores are shifted by their maximum first, so nothing overflows or underflows.
+    """
+    time = scores.shape[0]
+    emit = np.exp(scores - scores.max(axis=1, keepdims=True))
+    move = np.exp(transitions)  # forbidden moves (-inf) become 0
+    alpha = np.empty(scores.shape)
+    alpha[0] = np.exp(start - start.max()) * emit[0]
+    alpha[0] /= alpha[0].sum()
     for t in range(1, time):
-        alpha[t] = _logsumexp(alpha[t - 1][:, None] + _step(transitions, t), axis=0) + scores[t]
-    beta[-1] = end
+        alpha[t] = (alpha[t - 1] @ _step(move, t)) * emit[t]
+        alpha[t] /= alpha[t].sum()
+    beta = np.empty(scores.shape)
+    beta[-1] = np.exp(end - end.max())
     for t in range(time - 2, -1, -1):
-        beta[t] = _logsumexp(_step(transitions, t + 1) + (scores[t + 1] + beta[t + 1])[None, :], axis=1)
-    log_z = _logsumexp(alpha[-1] + end, axis=0)
-    return np.exp(alpha + beta - log_z)
+        beta[t] = _step(move, t + 1) @ (emit[t + 1] * beta[t + 1])
+        beta[t] /= beta[t].sum()
+    joint = alpha * beta
+    return joint / joint.sum(axis=1, keepdims=True)
 
 
 def decode(
