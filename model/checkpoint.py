@@ -32,6 +32,7 @@ class Checkpoint:
     state_dict: dict[str, torch.Tensor]
     train_config: TrainConfig | None = None
     card: dict[str, Any] = field(default_factory=dict)
+    temperature: float = 1.0  # confidence calibration, fitted on dev
 
 
 def save_checkpoint(checkpoint: Checkpoint, path: str | Path) -> None:
@@ -48,6 +49,7 @@ def save_checkpoint(checkpoint: Checkpoint, path: str | Path) -> None:
         "intents": list(checkpoint.intents),
         "state_dict": {k: v.detach().cpu().contiguous() for k, v in checkpoint.state_dict.items()},
         "card": checkpoint.card,
+        "temperature": float(checkpoint.temperature),
     }
     temporary = path.with_name(path.name + ".tmp")
     torch.save(payload, temporary)
@@ -78,6 +80,7 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
             intents=payload["intents"],
             state_dict=payload["state_dict"],
             card=payload.get("card") or {},
+            temperature=float(payload.get("temperature", 1.0)),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise CheckpointError(f"{path}: incomplete or invalid checkpoint ({error})") from error

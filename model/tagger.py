@@ -80,6 +80,7 @@ class Tagger:
         self._potentials: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._outside = tags.index("O")
         self.keep = 10  # labels per token in the decoding lattice; len(tags) decodes exactly
+        self.temperature = 1.0  # divides the potentials when confidences are computed (calibration)
 
     @property
     def config(self) -> TaggerConfig:
@@ -97,7 +98,7 @@ class Tagger:
             intents=len(checkpoint.intents),
         )
         network.load_state_dict(checkpoint.state_dict)
-        return cls(
+        tagger = cls(
             network,
             Featurizer(checkpoint.config, words, chars),
             LabelSet(checkpoint.tags),
@@ -105,6 +106,8 @@ class Tagger:
             resolve_device(device),
             checkpoint.card,
         )
+        tagger.temperature = checkpoint.temperature
+        return tagger
 
     @classmethod
     def load(cls, path: str | Path | None = None, device: str | torch.device | None = None) -> Tagger:
@@ -120,6 +123,7 @@ class Tagger:
             intents=self.intents.labels(),
             state_dict=self.network.state_dict(),
             card=self.card,
+            temperature=self.temperature,
             **extra,
         )
 
@@ -179,28 +183,41 @@ class Tagger:
             )
         return self._potentials
 
-    def _parse_batch(self, sentences: list[list[str]]) -> list[Parse]:
-        results: list[Parse] = [Parse([], [], [], "", 0.0)] * len(sentences)
-        present = [i for i, s in enumerate(sentences) if s]
-        if not present:
-            return [self._empty_parse() for _ in sentences]
-        emissions, intent_probs = self._scores([sentences[i] for i in present])
+    def score(self, sentences: Sequence[Sequence[str]]) -> list[tuple[list[str], np.ndarray, np.ndarray]]:
+        """Run the network only: (tokens, emissions, intent probabilities) per non-empty sentence."""
+        scored = []
+        for begin in range(0, len(sentences), 256):
+            chunk = [list(s) for s in sentences[begin : begin + 256] if s]
+            if chunk:
+                emissions, intent_probs = self._scores(chunk)
+                scored.extend((s, emissions[row, : len(s)], intent_probs[row]) for row, s in enumerate(chunk))
+        return scored
+
+    def parse_scores(
+        self, scored: Sequence[tuple[list[str], np.ndarray, np.ndarray]], temperature: float | None = None
+    ) -> list[Parse]:
+        """Decode what ``score`` returned: tags, spans with confidences, intent."""
         chain = self._chain()
-        for row, i in enumerate(present):
-            tokens = sentences[i]
-            scores = emissions[row, : len(tokens)].astype(np.float64)
-            path, confidence = decode(scores, *chain, keep=self.keep, always=self._outside)
+        temperature = self.temperature if temperature is None else temperature
+        results = []
+        for tokens, emissions, intent_probs in scored:
+            path, confidence = decode(
+                emissions.astype(np.float64), *chain, keep=self.keep, always=self._outside, temperature=temperature
+            )
+            assert confidence is not None
             tags = [self.tags[j] for j in path]
             spans = [
                 Span(slot, " ".join(tokens[a:b]), a, b, float(confidence[a:b].min())) for slot, a, b in bio_spans(tags)
             ]
-            best = int(intent_probs[row].argmax())
-            results[i] = Parse(tokens, tags, spans, self.intents[best], float(intent_probs[row, best]))
-        for i, s in enumerate(sentences):
-            if not s:
-                results[i] = self._empty_parse()
+            best = int(intent_probs.argmax())
+            results.append(Parse(tokens, tags, spans, self.intents[best], float(intent_probs[best])))
         return results
 
-    def _empty_parse(self) -> Parse:
-        """Nothing to tag (empty or all-whitespace text): no slots and no intent."""
-        return Parse([], [], [], "", 0.0)
+    def _parse_batch(self, sentences: list[list[str]]) -> list[Parse]:
+        results = [Parse([], [], [], "", 0.0) for _ in sentences]  # empty text: no slots, no intent
+        present = [i for i, s in enumerate(sentences) if s]
+        if present:
+            parsed = self.parse_scores(self.score([sentences[i] for i in present]))
+            for i, parse in zip(present, parsed, strict=True):
+                results[i] = parse
+        return results

@@ -68,18 +68,22 @@ def decode(
     keep: int = 10,
     always: int = 0,
     marginals: bool = True,
+    temperature: float = 1.0,
 ) -> tuple[list[int], np.ndarray | None]:
     """Best path and, per token, the marginal probability of the label it got.
 
     Only each token's ``keep`` highest-scoring labels, plus label ``always`` (``O``, which
-    may follow anything, so some allowed path always survives), enter the lattice.
+    may follow anything, so some allowed path always survives), enter the lattice. The
+    marginals are computed on the potentials divided by ``temperature`` (fitted on dev so
+    that confidences are calibrated); the path does not depend on it.
     """
+    cool = 1.0 / temperature
     time, labels = scores.shape
     if keep >= labels:
         path = viterbi(scores, transitions, start, end)
         if not marginals:
             return path, None
-        return path, chain_marginals(scores, transitions, start, end)[np.arange(time), path]
+        return path, chain_marginals(scores * cool, transitions * cool, start * cool, end * cool)[np.arange(time), path]
     candidates = np.argpartition(-scores, keep - 1, axis=1)[:, :keep]
     missing = ~(candidates == always).any(axis=1)
     candidates[missing, -1] = always
@@ -89,5 +93,7 @@ def decode(
     path = [int(candidates[t, j]) for t, j in enumerate(local)]
     if not marginals:
         return path, None
-    sub_marginals = chain_marginals(sub_scores, sub_transitions, start[candidates[0]], end[candidates[-1]])
+    sub_marginals = chain_marginals(
+        sub_scores * cool, sub_transitions * cool, start[candidates[0]] * cool, end[candidates[-1]] * cool
+    )
     return path, sub_marginals[np.arange(time), local]

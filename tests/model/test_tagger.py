@@ -111,4 +111,5 @@ def test_pruned_lattice_decodes_like_the_exact_one(small_tagger: Tagger, flights
         small_tagger.keep = 10
     for a, b in zip(pruned, exact, strict=True):
         assert a.tags == b.tags
-        assert [s.confidence for s in a.spans] == pytest.approx([s.confidence for s in b.spans], abs=0.01)
+        # the labels left out of the lattice hold a little probability mass on uncertain tokens
+        assert [s.confidence for s in a.spans] == pytest.approx([s.confidence for s in b.spans], abs=0.02)
