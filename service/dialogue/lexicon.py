@@ -15,6 +15,7 @@ __all__ = [
     "DEPART_CUES",
     "FILLERS",
     "FROM_CUES",
+    "STOP_CUES",
     "TO_CUES",
     "acts",
     "has_phrase",
@@ -50,6 +51,8 @@ ACT_PHRASES: dict[str, tuple[tuple[str, ...], ...]] = {
 # Words just before a place that say which end of the trip it is.
 TO_CUES = frozenset({"to", "into", "in", "arrive", "arriving", "reach", "towards", "toward", "visit", "visiting"})
 FROM_CUES = frozenset({"from", "leave", "leaving", "depart", "departing", "out"})
+# Words just before a place (or the one before them: "stop in") that make it a stopover, not an end.
+STOP_CUES = frozenset({"via", "through", "stop", "stopping", "stopover", "layover", "connecting", "connection"})
 # Words anywhere before a date or time that say whether it is the arrival or the departure.
 ARRIVE_CUES = frozenset(
     {"arrive", "arriving", "arrives", "arrival", "land", "landing", "lands", "reach", "be", "get", "there"}

@@ -232,10 +232,11 @@ class Gazetteer:
     def find(self, tokens: Sequence[str], longest: int = 4) -> list[tuple[int, int]]:
         """Token ranges ``[start, end)`` that name a city or a region, longest first, not overlapping."""
         found: list[tuple[int, int]] = []
+        words = [normalise(token) for token in tokens]  # punctuation and placeholders become "" and end a name
         start = 0
-        while start < len(tokens):
-            for end in range(min(len(tokens), start + longest), start, -1):
-                if self.is_place(" ".join(tokens[start:end])):
+        while start < len(words):
+            for end in range(min(len(words), start + longest), start, -1):
+                if all(words[start:end]) and self.is_place(" ".join(words[start:end])):
                     found.append((start, end))
                     start = end
                     break

@@ -81,9 +81,11 @@ def _covered(ranges: Sequence[tuple[int, int]], start: int, end: int) -> bool:
     return any(a < end and start < b for a, b in ranges)
 
 
-def _place_cue(tokens: Sequence[str], start: int) -> PlaceRole | None:
+def _place_cue(tokens: Sequence[str], start: int) -> PlaceRole | Literal["stop"] | None:
     before = tokens[max(0, start - 2) : start]
     previous = before[-1] if before else ""
+    if previous in lexicon.STOP_CUES or (len(before) == 2 and before[0] in lexicon.STOP_CUES):
+        return "stop"
     if previous in lexicon.FROM_CUES or tuple(before) == ("out", "of"):
         return "origin"
     if previous in lexicon.TO_CUES or (previous == "at" and len(before) == 2 and before[0] in lexicon.ARRIVE_CUES):
@@ -148,6 +150,8 @@ def _assign_roles(tokens: Sequence[str], mentions: list[PlaceMention]) -> list[P
     roled = []
     for mention in mentions:
         cue = _place_cue(tokens, mention.start)
+        if cue == "stop":
+            continue  # a stopover is not part of the booking
         if cue is not None:
             roled.append(replace(mention, role=cue, cued=True))
         elif mention.role == "origin":
@@ -186,6 +190,7 @@ def understand(parse: Parse) -> Understanding:
         if _REFERENCE.match(token) and re.search(r"\d", token) and re.search(r"[a-z]", token):
             references.append(token.upper())
             taken.append((i, i + 1))
+    taken += [(s.start, s.end) for s in parse.spans if s.slot.startswith("stoploc.")]
     tagged = _tagged_places(parse, taken)
     searchable = [t if not _covered(taken, i, i + 1) else "\0" for i, t in enumerate(tokens)]
     found = [(a, b) for a, b in gazetteer().find(searchable) if not _covered(taken, a, b)]

@@ -1,0 +1,73 @@
+"""Places: canonical names, airports and time zones from airportsdata, ambiguity, regions, unknown words."""
+
+from __future__ import annotations
+
+import pytest
+
+from model import tokenize
+from service.dialogue.places import Ambiguous, Region, Resolved, Unknown, gazetteer, normalise
+
+
+@pytest.mark.parametrize(
+    ("said", "city", "airports", "timezone"),
+    [
+        ("denver", "Denver", ("DEN",), "America/Denver"),
+        ("Taipei", "Taipei", ("TPE", "TSA"), "Asia/Taipei"),
+        ("new york", "New York", ("JFK", "LGA", "EWR"), "America/New_York"),  # a metropolitan area
+        ("NYC", "New York", ("JFK", "LGA", "EWR"), "America/New_York"),
+        ("st. louis", "St Louis", ("STL",), "America/Chicago"),
+        ("saint louis", "St Louis", ("STL",), "America/Chicago"),
+        ("london", "London", ("LHR", "LGW", "STN", "LTN", "LCY", "SEN"), "Europe/London"),  # not London, Ontario
+        ("paris", "Paris", ("CDG", "ORY"), "Europe/Paris"),  # not Paris, Texas
+        ("paris, texas", "Paris", ("PRX",), "America/Chicago"),
+        ("portland maine", "Portland", ("PWM",), "America/New_York"),
+        ("portland, oregon", "Portland", ("PDX",), "America/Los_Angeles"),
+        ("austin texas", "Austin", ("AUS",), "America/Chicago"),
+        ("seattle", "Seattle", ("SEA",), "America/Los_Angeles"),  # not Boeing Field beside it
+        ("São Paulo", "Sao Paulo", ("GRU", "CGH", "VCP"), "America/Sao_Paulo"),
+        ("dallas-fort worth", "Dallas", ("DFW", "DAL"), "America/Chicago"),
+    ],
+)
+def test_cities_resolve_to_name_airports_and_zone(said: str, city: str, airports: tuple, timezone: str) -> None:
+    resolution = gazetteer().resolve(said)
+    assert isinstance(resolution, Resolved), resolution
+    assert resolution.place.city.model_dump() == {"city": city, "airports": airports, "timezone": timezone}
+
+
+def test_cities_of_equal_standing_are_a_choice() -> None:
+    resolution = gazetteer().resolve("portland")
+    assert isinstance(resolution, Ambiguous)
+    assert sorted(o.label for o in resolution.options) == ["Portland, Maine", "Portland, Oregon"]
+    assert {o.airports for o in resolution.options} == {("PDX",), ("PWM",)}
+    springfield = gazetteer().resolve("springfield")
+    assert isinstance(springfield, Ambiguous) and 2 <= len(springfield.options) <= 4
+
+
+def test_regions_and_unknown_words() -> None:
+    assert gazetteer().resolve("texas") == Region("Texas")
+    assert gazetteer().resolve("japan") == Region("Japan")
+    assert gazetteer().resolve("blorptown") == Unknown("blorptown")
+    for word in ("the", "to", "please", "yes", "june", "fly"):
+        assert isinstance(gazetteer().resolve(word), Unknown), word
+
+
+def test_airport_codes_and_choice_answers() -> None:
+    assert gazetteer().airport("jfk").name == "New York"
+    assert gazetteer().airport("EWR").name == "New York"  # the metropolitan area, not only Newark
+    assert gazetteer().airport("ZZZ") is None
+    options = gazetteer().resolve("portland").options  # type: ignore[union-attr]
+    maine = next(o for o in options if o.region == "Maine")
+    assert gazetteer().matches(maine, "the one in maine")
+    assert gazetteer().matches(maine, "pwm please")
+    assert not gazetteer().matches(maine, "oregon")
+
+
+def test_find_names_in_tokens() -> None:
+    tokens = tokenize("leave salt lake city and go to new york please")
+    assert gazetteer().find(tokens) == [(1, 4), (7, 9)]
+
+
+def test_normalise() -> None:
+    assert normalise("St. Louis") == normalise("saint louis") == "st louis"
+    assert normalise("Zürich") == "zurich"
+    assert normalise("Fort Lauderdale") == normalise("ft. lauderdale")
