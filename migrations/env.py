@@ -12,7 +12,7 @@ from service.storage.database import make_engine, normalise_url
 from service.storage.tables import Base
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = config.attributes.get("target_metadata", Base.metadata)  # tests hand over a changed copy
 
 
 def _url() -> str:

@@ -103,9 +103,9 @@ def postgres() -> Iterator[Callable[[], str]]:
 
 
 @pytest.fixture
-def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database of the backend the test is parametrised with (``backend``)."""
-    if request.getfixturevalue("backend") == "sqlite":
+def fresh_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of the test's backend."""
+    if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'ticketbot.db'}"
     return request.getfixturevalue("postgres")()
 
