@@ -127,6 +127,8 @@ class _Turn:
             self.notes.append(messages.not_cancellable(reference))
         elif "cancel" in self.u.acts:
             self.actions.append(CancelBooking(reference))
+            if self.state.status == "booked" and reference == self.state.bookings[-1]:
+                self.set(status="cancelled")
         else:
             self.notes.append(f'To cancel booking {reference}, say "cancel {reference}".')
 
@@ -252,7 +254,7 @@ class _Turn:
             assert resolve is not None
             resolution = resolve(mention.text)
         if isinstance(resolution, Resolved):
-            if mention.tagged and not mention.cued and mention.confidence < CONFIDENCE_FLOOR:
+            if self.unsure(mention):
                 self.set(pending=DidYouMean(slot=slot, option=_option(resolution.place)))
             else:
                 self.place_value(slot, resolution.place.city)
@@ -265,6 +267,19 @@ class _Turn:
         else:
             self.notes.append(f'Sorry, I don\'t know a place called "{resolution.words}".')
             self.trouble = True
+
+    @staticmethod
+    def unsure(mention: PlaceMention) -> bool:
+        """Whether to check a place the tagger found: its confidence is low, and nothing else vouches for it.
+
+        A cue word ("to Austin") settles it. So does a bare answer to the question asked,
+        unless the words also name a region ("Ontario" the city or the province?): a bare
+        name's low confidence is the tagger hesitating between "to" and "from", which the
+        question already answers.
+        """
+        if not mention.tagged or mention.cued or mention.confidence >= CONFIDENCE_FLOOR:
+            return False
+        return not mention.bare or gazetteer().is_region(mention.text)
 
     def place_value(self, slot: PlaceSlot, city: City) -> None:
         other = self.state.slots.origin if slot == "destination" else self.state.slots.destination

@@ -53,6 +53,8 @@ class PlaceMention:
     cued: bool
     confidence: float
     airport_code: bool = False
+    bare: bool = False
+    """The whole message is this place (and filler words): a bare answer, whatever the tagger's direction."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +204,8 @@ def understand(parse: Parse) -> Understanding:
         leftover = _leftover(tokens, taken, places)
     elif any(m.tagged or m.cued for m in places):
         places = [m for m in places if m.tagged or m.cued]
+    if len(places) == 1 and not places[0].cued and not leftover:
+        places = [replace(places[0], bare=True)]
     moment_mentions = tuple(
         MomentMention(m, _moment_role(tokens, tags, m), " ".join(tokens[m.start : m.end])) for m in moments
     )

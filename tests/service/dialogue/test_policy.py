@@ -182,6 +182,10 @@ def test_low_confidence_asks_did_you_mean() -> None:
     assert no.state.slots.destination is None and "Where do you want to fly to?" in no.reply
     sure = converse("to [ontario|toloc.city_name|0.3]")  # "to" says it: no need to check
     assert city(sure, "destination") == "Ontario"
+    bare = converse("[chicago|fromloc.city_name|0.46]")  # a bare city that is no region: the question says it
+    assert city(bare, "destination") == "Chicago" and bare.state.pending is None
+    unsure = converse("hmm [austin|toloc.city_name|0.3] perhaps")  # neither a cue nor a bare answer
+    assert isinstance(unsure.state.pending, DidYouMean) and unsure.reply == "Did you mean Austin, Texas?"
 
 
 def test_re_asks_then_explains_with_an_example() -> None:
