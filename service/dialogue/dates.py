@@ -101,7 +101,7 @@ _RELATIVE = {
 }
 _GLUE = frozenset({"on", "the", ",", "of", "in", "this", "morning", "afternoon", "evening", "night"})
 _ORDINAL = re.compile(r"^(\d{1,2})(st|nd|rd|th)$")
-_HOUR = re.compile(r"^(\d{1,2})(?::(\d{2}))?$")
+_HOUR = re.compile(r"^(\d{1,2})(?::([0-5]\d))?$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR = re.compile(r"^(19|20)\d{2}$")
 _MAX_WORDS = 4

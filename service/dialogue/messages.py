@@ -61,10 +61,9 @@ def _trip(destination: City, arrival: Arrival, origin: City | None, departure: D
     text = f"to {destination.describe()}"
     if origin is not None:
         text += f" from {origin.describe()}"
-    text += f", {describe_arrival(arrival)}"
     if departure is not None:
-        text += f", {describe_departure(departure)}"
-    return text
+        return f"{text}, {describe_departure(departure)} and {describe_arrival(arrival)}"
+    return f"{text}, {describe_arrival(arrival)}"
 
 
 def summary(slots: Slots) -> str:

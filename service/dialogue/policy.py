@@ -62,6 +62,7 @@ class _Turn:
         self.actions: list[Action] = []
         self.progress = False
         self.trouble = False
+        self.optional_changed = False
 
     # state helpers ---------------------------------------------------------------------
     def set(self, **changes: object) -> None:
@@ -291,6 +292,7 @@ class _Turn:
         previous = getattr(self.state.slots, slot)
         self.set_slot(slot, city)
         self.progress = True
+        self.optional_changed |= slot == "origin"
         moved = previous is None or previous.timezone != city.timezone
         if moved and slot == "destination" and self.state.arrival_said and self.state.slots.arrival:
             self.reread_arrival()
@@ -389,6 +391,7 @@ class _Turn:
         self.set_slot("departure", departure)
         self.set(departure_said=phrase)
         self.progress = True
+        self.optional_changed = True
 
     def acceptable(self, date: dt.date, time: dt.time | None, here: dt.datetime, check) -> bool:
         problem = check(date, time, here)
@@ -436,6 +439,8 @@ class _Turn:
             self.set(requested=state.pending.slot)
         else:
             missing = state.missing()
+            if missing and self.optional_changed:
+                self.notes.append(self.noted())
             if missing:
                 slot = missing[0]
                 if self.trouble and not self.progress and self.question is None:
@@ -446,6 +451,14 @@ class _Turn:
                 self.set(status="confirming", requested=None)
                 question = self.question or messages.summary(self.state.slots)
         self.actions.append(Say(" ".join([*self.notes, question])))
+
+    def noted(self) -> str:
+        """Acknowledge the optional slots, which no question will mention until the summary."""
+        origin, departure = self.state.slots.origin, self.state.slots.departure
+        parts = [f"from {origin.describe()}"] if origin else []
+        if departure is not None:
+            parts.append(messages.describe_departure(departure))
+        return f"Noted: {', '.join(parts)}."
 
     def pending_question(self) -> str:
         pending = self.state.pending
