@@ -20,11 +20,12 @@ that tier, the customer is asked ("Portland, Oregon or Portland, Maine?"). A reg
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import airportsdata
@@ -56,6 +57,9 @@ _SPELLINGS = {"saint": "st", "sainte": "ste", "fort": "ft", "mount": "mt", "and"
 # Countries whose subdivision is what people add to a city's name ("Portland, Maine").
 _BY_REGION = frozenset({"US", "CA", "AU", "GB", "BR", "MX", "IN"})
 MAX_OPTIONS = 4
+SAME_CITY_KM = 100.0
+"""Namesakes in one country closer than this are one city whose airports straddle a border
+of subdivisions (San José, Costa Rica: SJO in Alajuela, SYQ in San José)."""
 
 
 def normalise(text: str) -> str:
@@ -79,6 +83,8 @@ class Place:
     airports: tuple[str, ...]
     timezone: str
     tier: int
+    hint: str = ""
+    """Added to the label when namesakes would otherwise read the same."""
 
     @property
     def city(self) -> City:
@@ -88,7 +94,8 @@ class Place:
     def label(self) -> str:
         """The name with what a customer would add to tell it apart: "Portland, Maine", "Paris, France"."""
         where = self.region if self.country in _BY_REGION and self.region else self.country_name
-        return f"{self.name}, {where}" if where and where != self.name else self.name
+        label = f"{self.name}, {where}" if where and where != self.name else self.name
+        return f"{label} ({self.hint})" if self.hint else label
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +138,13 @@ def _country_names(code: str) -> tuple[str, list[str]]:
     return display, names
 
 
+def _km(a: dict, b: dict) -> float:
+    """Great-circle distance between two airports."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+
+
 def _tier(code: str, name: str) -> int:
     if code in HUBS:
         return 3
@@ -168,22 +182,35 @@ class Gazetteer:
             if record["city"] and code and _tier(code, record["name"]) > 0:
                 groups[(normalise(record["city"]), record["subd"], record["country"])].append(record)
         metro_keys: set[tuple[str, str]] = set()
-        for name, country, codes, aliases in METROS:
+        for name, country, listed, aliases in METROS:
+            codes = tuple(code for code in listed if code in self._airports)
+            if not codes:
+                continue  # an airport data release without them
             first = self._airports[codes[0]]
             place = self._place(name, first["subd"], country, codes, first["tz"], tier=3)
             for key in {normalise(name), *map(normalise, aliases)}:
                 self._cities[key].append(place)
                 metro_keys.add((key, country))
-        for (key, region, country), records in groups.items():
+        clusters: dict[tuple[str, str], list[list[dict]]] = defaultdict(list)
+        for (key, _region, country), records in groups.items():
             if (key, country) in metro_keys:
                 continue  # the metropolitan area replaces the city of the same name
-            tiers = {r["iata"]: _tier(r["iata"], r["name"]) for r in records}
-            best = max(tiers.values())
-            chosen = sorted((r for r in records if tiers[r["iata"]] >= best), key=lambda r: -tiers[r["iata"]])
-            codes = tuple(r["iata"] for r in chosen)
-            timezone = Counter(r["tz"] for r in chosen).most_common(1)[0][0]
-            name = Counter(r["city"] for r in chosen).most_common(1)[0][0]
-            self._cities[key].append(self._place(name, region, country, codes, timezone, tier=best))
+            for cluster in clusters[(key, country)]:
+                if _km(cluster[0], records[0]) < SAME_CITY_KM:
+                    cluster.extend(records)
+                    break
+            else:
+                clusters[(key, country)].append(list(records))
+        for (key, country), found in clusters.items():
+            for records in found:
+                tiers = {r["iata"]: _tier(r["iata"], r["name"]) for r in records}
+                best = max(tiers.values())
+                chosen = [r for r in records if tiers[r["iata"]] >= best]
+                codes = tuple(r["iata"] for r in chosen)
+                timezone = Counter(r["tz"] for r in chosen).most_common(1)[0][0]
+                name = Counter(r["city"] for r in chosen).most_common(1)[0][0]
+                region = chosen[0]["subd"]
+                self._cities[key].append(self._place(name, region, country, codes, timezone, tier=best))
 
     def _place(self, name: str, region: str, country: str, codes: Iterable[str], timezone: str, tier: int) -> Place:
         display, _ = _country_names(country)
@@ -264,7 +291,9 @@ class Gazetteer:
         best = [p for p in places if p.tier == top]
         if len(best) == 1:
             return Resolved(best[0])
-        best.sort(key=lambda p: (-len(p.airports), p.label))
+        best.sort(key=lambda p: p.label)
+        labels = Counter(p.label for p in best)
+        best = [replace(p, hint=p.airports[0]) if labels[p.label] > 1 else p for p in best]
         return Ambiguous(best[0].name, tuple(best[:MAX_OPTIONS]))
 
 

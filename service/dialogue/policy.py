@@ -90,7 +90,7 @@ class _Turn:
         u = self.u
         if not u.tokens:
             self.notes.append("Sorry, I didn't get that.")
-        elif u.references:
+        elif u.references and ("cancel" in u.acts or not u.has_values):
             self.on_reference()
         elif "restart" in u.acts:
             self.reset("collecting")

@@ -32,7 +32,9 @@ __all__ = ["MomentMention", "PlaceMention", "Understanding", "understand"]
 
 PlaceRole = Literal["destination", "origin"]
 _PLACE_SLOTS = ("city_name", "airport_name", "airport_code", "state_name", "country_name", "state_code")
-_REFERENCE = re.compile(r"^[2-9a-hj-np-z]{8}$")
+# Anything that looks like a booking reference (letters and digits, 6 to 10 of them), so that
+# a mistyped one is answered "no such booking" rather than read as something else.
+_REFERENCE = re.compile(r"^[a-z0-9]{6,10}$")
 _PUNCTUATION = frozenset(",.!?;:'\"()-/")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from model import tokenize
-from service.dialogue.places import Ambiguous, Region, Resolved, Unknown, gazetteer, normalise
+from service.dialogue.places import Ambiguous, Gazetteer, Region, Resolved, Unknown, gazetteer, normalise
 
 
 @pytest.mark.parametrize(
@@ -71,3 +71,44 @@ def test_normalise() -> None:
     assert normalise("St. Louis") == normalise("saint louis") == "st louis"
     assert normalise("Zürich") == "zurich"
     assert normalise("Fort Lauderdale") == normalise("ft. lauderdale")
+
+
+def test_namesakes_close_together_are_one_city() -> None:
+    resolution = gazetteer().resolve("san jose")
+    assert isinstance(resolution, Ambiguous)
+    assert [o.label for o in resolution.options] == ["San Jose, California", "San Jose, Costa Rica"]
+    assert set(resolution.options[1].airports) == {"SJO", "SYQ"}  # in two provinces, one city
+
+
+def _airport(code: str, name: str, city: str, subd: str, lat: float, lon: float, country: str = "US") -> dict:
+    return {"icao": "", "iata": code, "name": name, "city": city, "subd": subd, "country": country,
+            "elevation": 0.0, "lat": lat, "lon": lon, "tz": "America/Chicago", "lid": ""}
+
+
+def test_tiers_on_a_small_world() -> None:
+    world = Gazetteer({
+        "AAA": _airport("AAA", "Lakeside International Airport", "Lakeside", "Ohio", 40.0, -82.0),
+        "AAB": _airport("AAB", "Lakeside Municipal Airport", "Lakeside", "Ohio", 40.1, -82.1),
+        "BBB": _airport("BBB", "Lakeside International Airport", "Lakeside", "Iowa", 42.0, -93.0),
+        "CCC": _airport("CCC", "Lakeside Army Heliport", "Lakeside", "Texas", 31.0, -97.0),
+        "DDD": _airport("DDD", "Far Field", "Lakeside", "Ohio", 41.5, -84.5),
+    })
+    resolution = world.resolve("lakeside")
+    assert isinstance(resolution, Ambiguous)  # two international airports: ask (not the heliport, not Far Field)
+    assert [(o.label, o.airports) for o in resolution.options] == [
+        ("Lakeside, Iowa", ("BBB",)),
+        ("Lakeside, Ohio", ("AAA",)),  # its best tier only: not the municipal airport beside it
+    ]
+    assert isinstance(world.resolve("lakeside texas"), Unknown)  # a heliport is not an airline airport
+
+
+def test_namesakes_that_read_the_same_get_their_airport() -> None:
+    world = Gazetteer({
+        "AAA": _airport("AAA", "San Jose Airport", "San Jose", "Mimaropa", 12.4, 121.0, country="PH"),
+        "DDD": _airport("DDD", "Evelio Javier Airport", "San Jose", "Western Visayas", 10.8, 121.9, country="PH"),
+        "EEE": _airport("EEE", "Other Airport", "San Jose", "Luzon", 12.45, 121.05, country="PH"),
+    })
+    resolution = world.resolve("san jose")
+    assert isinstance(resolution, Ambiguous)  # 200 km apart: two cities; EEE, 7 km from AAA, is AAA's city
+    assert [o.label for o in resolution.options] == ["San Jose, Philippines (AAA)", "San Jose, Philippines (DDD)"]
+    assert resolution.options[0].airports == ("AAA", "EEE")

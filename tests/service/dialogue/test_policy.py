@@ -215,6 +215,10 @@ def test_booking_references_in_the_chat() -> None:
     assert unknown.actions == [Say(unknown.reply)] and "can't find a booking 2B4C6D8F" in unknown.reply
     other = converse("cancel AB2CD3EF", state=state)
     assert "can't find a booking AB2CD3EF" in other.reply
+    mistyped = converse("to denver", "cancel ab12cd34")  # a wrong reference does not abandon the request
+    assert "can't find a booking AB12CD34" in mistyped.reply and city(mistyped, "destination") == "Denver"
+    flight = converse("flight dl1234 to denver")  # reference-like words beside values are not a cancellation
+    assert city(flight, "destination") == "Denver"
     plain_cancel = converse("cancel", state=state)
     assert plain_cancel.state.status == "booked" and 'say "cancel K7QX4MPA"' in plain_cancel.reply
 
