@@ -20,6 +20,7 @@ that tier, the customer is asked ("Portland, Oregon or Portland, Maine?"). A reg
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import unicodedata
@@ -120,7 +121,10 @@ class Region:
 
 @dataclass(frozen=True, slots=True)
 class Unknown:
+    """Nothing of that name; ``suggestion`` is a well-known city spelled almost the same ("bostn")."""
+
     words: str
+    suggestion: Place | None = None
 
 
 Resolution = Resolved | Ambiguous | Region | Unknown
@@ -161,6 +165,7 @@ class Gazetteer:
         self._cities: dict[str, list[Place]] = defaultdict(list)
         self._regions: dict[str, str] = {}
         self._countries: dict[str, str] = {}
+        self._known: list[str] | None = None
         self._build_regions()
         self._build_cities()
 
@@ -236,7 +241,19 @@ class Gazetteer:
                     return self._best(city, matching)
         if key in self._regions:
             return Region(self._regions[key])
-        return Unknown(text.strip())
+        return Unknown(text.strip(), self._suggest(key))
+
+    def _suggest(self, key: str) -> Place | None:
+        """A close spelling among cities with an international airport, if exactly one is close."""
+        if len(key) < 4:
+            return None
+        if self._known is None:
+            self._known = sorted(k for k, places in self._cities.items() if max(p.tier for p in places) >= 2)
+        close = difflib.get_close_matches(key, self._known, n=2, cutoff=0.8)
+        if len(close) != 1:
+            return None
+        resolution = self._best(close[0], self._cities[close[0]])
+        return resolution.place if isinstance(resolution, Resolved) else None
 
     def airport(self, code: str) -> Place | None:
         """The city an IATA airport code serves, for "to JFK"."""

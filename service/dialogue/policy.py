@@ -62,7 +62,7 @@ class _Turn:
         self.actions: list[Action] = []
         self.progress = False
         self.trouble = False
-        self.optional_changed = False
+        self.changed: set[str] = set()
 
     # state helpers ---------------------------------------------------------------------
     def set(self, **changes: object) -> None:
@@ -228,6 +228,10 @@ class _Turn:
             asked = self.state.requested or next(iter(self.state.missing()), None)
             if asked in ("destination", "origin"):
                 self.notes.append(f'Sorry, I don\'t know a place called "{words}".')
+                guess = gazetteer().resolve(words)
+                if isinstance(guess, Unknown) and guess.suggestion is not None:
+                    self.set(pending=DidYouMean(slot=asked, option=_option(guess.suggestion)))
+                    return
             elif asked == "arrival":
                 self.notes.append(f'Sorry, I couldn\'t find a date in "{words}".')
             else:
@@ -267,7 +271,10 @@ class _Turn:
             self.question = f"Which city in {resolution.name} do you want to fly {way}?"
         else:
             self.notes.append(f'Sorry, I don\'t know a place called "{resolution.words}".')
-            self.trouble = True
+            if resolution.suggestion is not None:
+                self.set(pending=DidYouMean(slot=slot, option=_option(resolution.suggestion)))
+            else:
+                self.trouble = True
 
     @staticmethod
     def unsure(mention: PlaceMention) -> bool:
@@ -292,7 +299,7 @@ class _Turn:
         previous = getattr(self.state.slots, slot)
         self.set_slot(slot, city)
         self.progress = True
-        self.optional_changed |= slot == "origin"
+        self.changed.add(slot)
         moved = previous is None or previous.timezone != city.timezone
         if moved and slot == "destination" and self.state.arrival_said and self.state.slots.arrival:
             self.reread_arrival()
@@ -358,6 +365,7 @@ class _Turn:
         self.set_slot("arrival", arrival)
         self.set(arrival_said=phrase, partial_time=None)
         self.progress = True
+        self.changed.add("arrival")
 
     def take_departure(self, mention: MomentMention) -> None:
         moment, state = mention.moment, self.state
@@ -391,7 +399,7 @@ class _Turn:
         self.set_slot("departure", departure)
         self.set(departure_said=phrase)
         self.progress = True
-        self.optional_changed = True
+        self.changed.add("departure")
 
     def acceptable(self, date: dt.date, time: dt.time | None, here: dt.datetime, check) -> bool:
         problem = check(date, time, here)
@@ -439,8 +447,8 @@ class _Turn:
             self.set(requested=state.pending.slot)
         else:
             missing = state.missing()
-            if missing and self.optional_changed:
-                self.notes.append(self.noted())
+            if missing:
+                self.acknowledge(missing[0])
             if missing:
                 slot = missing[0]
                 if self.trouble and not self.progress and self.question is None:
@@ -452,13 +460,19 @@ class _Turn:
                 question = self.question or messages.summary(self.state.slots)
         self.actions.append(Say(" ".join([*self.notes, question])))
 
-    def noted(self) -> str:
-        """Acknowledge the optional slots, which no question will mention until the summary."""
-        origin, departure = self.state.slots.origin, self.state.slots.departure
-        parts = [f"from {origin.describe()}"] if origin else []
-        if departure is not None:
-            parts.append(messages.describe_departure(departure))
-        return f"Noted: {', '.join(parts)}."
+    def acknowledge(self, asking: str) -> None:
+        """Say what was taken that the next question does not show ("Noted: from Taipei, ...")."""
+        slots, parts = self.state.slots, []
+        if "destination" in self.changed and asking != "arrival" and slots.destination:
+            parts.append(f"to {slots.destination.describe()}")
+        if "origin" in self.changed and slots.origin:
+            parts.append(f"from {slots.origin.describe()}")
+        if "departure" in self.changed and slots.departure:
+            parts.append(messages.describe_departure(slots.departure))
+        if "arrival" in self.changed and slots.arrival:
+            parts.append(messages.describe_arrival(slots.arrival))
+        if parts:
+            self.notes.append(f"Noted: {', '.join(parts)}.")
 
     def pending_question(self) -> str:
         pending = self.state.pending

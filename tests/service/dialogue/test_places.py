@@ -51,6 +51,16 @@ def test_regions_and_unknown_words() -> None:
         assert isinstance(gazetteer().resolve(word), Unknown), word
 
 
+def test_near_misses_suggest_a_well_known_city() -> None:
+    near_misses = [("bostn", "Boston, Massachusetts"), ("lodnon", "London, England"), ("chicgo", "Chicago, Illinois")]
+    for typo, label in near_misses:
+        resolution = gazetteer().resolve(typo)
+        assert isinstance(resolution, Unknown) and resolution.suggestion is not None
+        assert resolution.suggestion.label == label
+    for word in ("weather", "purple", "xyzzy", "bos"):
+        assert gazetteer().resolve(word).suggestion is None, word
+
+
 def test_airport_codes_and_choice_answers() -> None:
     assert gazetteer().airport("jfk").name == "New York"
     assert gazetteer().airport("EWR").name == "New York"  # the metropolitan area, not only Newark

@@ -188,6 +188,14 @@ def test_low_confidence_asks_did_you_mean() -> None:
     assert isinstance(unsure.state.pending, DidYouMean) and unsure.reply == "Did you mean Austin, Texas?"
 
 
+def test_a_near_miss_is_suggested() -> None:
+    asked = converse("fly to denvr")
+    assert 'don\'t know a place called "denvr"' in asked.reply and "Did you mean Denver, Colorado?" in asked.reply
+    assert city(converse("yes", state=asked.state), "destination") == "Denver"
+    bare = converse("chicgo")  # untagged leftover words get the same help
+    assert "Did you mean Chicago, Illinois?" in bare.reply
+
+
 def test_re_asks_then_explains_with_an_example() -> None:
     replies = [converse(*["blorp"] * n).reply for n in (1, 2, 3, 4)]
     assert all('I don\'t know a place called "blorp"' in r for r in replies)
