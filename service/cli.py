@@ -1,8 +1,10 @@
-"""The ``ticketbot`` command: train, evaluate and try the tagger (and, later, run the service)."""
+"""The ``ticketbot`` command: train, evaluate and try the tagger, chat with the bot, migrate the database."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -262,6 +264,112 @@ def unseen_cities(
     rewritten = unseen_city_split(examples, train_examples, seed=seed)
     write_split(out, rewritten)
     console.print(f"wrote {len(rewritten)} sentences to {out}")
+
+
+db = typer.Typer(help="The database: apply and inspect migrations.", no_args_is_help=True)
+app.add_typer(db, name="db")
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option("--database-url", help="SQLAlchemy URL; default: TICKETBOT_DATABASE_URL, else ./ticketbot.db."),
+]
+
+
+def _settings(database_url: str | None = None, **overrides: object):
+    from service.settings import Settings
+
+    given = {k: v for k, v in {"database_url": database_url, **overrides}.items() if v is not None}
+    return Settings(**given)
+
+
+@db.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+    database_url: DatabaseOption = None,
+) -> None:
+    """Create or update the database's tables (Alembic migrations)."""
+    from service.storage import migrate
+
+    settings = _settings(database_url)
+    migrate.upgrade(settings.database_url, revision)
+    console.print(f"database at revision {migrate.current(settings.database_url)}", highlight=False)
+
+
+@db.command("downgrade")
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision: -1 for one step, base for none.")],
+    database_url: DatabaseOption = None,
+) -> None:
+    """Undo migrations down to a revision."""
+    from service.storage import migrate
+
+    settings = _settings(database_url)
+    migrate.downgrade(settings.database_url, revision)
+    console.print(f"database at revision {migrate.current(settings.database_url)}", highlight=False)
+
+
+@db.command("current")
+def db_current(database_url: DatabaseOption = None) -> None:
+    """Print the database's revision and the newest one."""
+    from service.storage import migrate
+
+    settings = _settings(database_url)
+    console.print(f"current {migrate.current(settings.database_url)}, head {migrate.head()}", highlight=False)
+
+
+def _clock(now: str | None):
+    if now is None:
+        return None
+    try:
+        fixed = dt.datetime.fromisoformat(now.replace("Z", "+00:00"))
+    except ValueError as error:
+        raise _fail(f"--now must be an ISO date-time, not {now!r}") from error
+    fixed = fixed if fixed.tzinfo else fixed.replace(tzinfo=dt.UTC)
+    return lambda: fixed
+
+
+@app.command()
+def chat(
+    database_url: DatabaseOption = None,
+    model: ModelOption = None,
+    device: DeviceOption = "auto",
+    now: Annotated[
+        str | None, typer.Option("--now", help="Fix the conversation's clock (ISO date-time), for demos and tests.")
+    ] = None,
+) -> None:
+    """Chat with the booking bot in the terminal (one message per line; stdin may be piped)."""
+    from service.manager import DialogueManager
+    from service.storage import make_engine, make_sessions, migrate
+
+    settings = _settings(database_url, model_path=model, device=device)
+    clock = _clock(now)
+    migrate.upgrade(settings.database_url)
+    tagger = _load_tagger(settings.model_path, settings.device)
+    engine = make_engine(settings.database_url)
+    options = {"clock": clock} if clock else {}
+    manager = DialogueManager(sessions=make_sessions(engine), parser=tagger, **options)
+    started = manager.start()
+    typer.echo(f"bot> {started.reply}")
+    interactive = sys.stdin.isatty()
+    try:
+        while True:
+            try:
+                line = input("you> ") if interactive else sys.stdin.readline()
+            except (EOFError, KeyboardInterrupt):
+                break
+            if not interactive and not line:
+                break
+            text = line.strip()
+            if not text:
+                continue
+            if text in {"/quit", "/exit"}:
+                break
+            if not interactive:
+                typer.echo(f"you> {text}")
+            result = manager.reply(conversation_id=started.conversation_id, token=started.token, text=text)
+            typer.echo(f"bot> {result.reply}")
+    finally:
+        engine.dispose()
 
 
 def main() -> None:

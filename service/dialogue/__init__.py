@@ -1,0 +1,51 @@
+"""The dialogue: a pure policy over a stored state, and the domain values it fills.
+
+``next_turn(state, parse, now)`` reads one tagged message and returns the next state and
+the actions to carry out; ``opening()`` starts a conversation. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from .actions import Action, Book, CancelBooking, Say
+from .domain import (
+    REQUIRED_SLOTS,
+    SLOT_NAMES,
+    Arrival,
+    Booking,
+    BookingStatus,
+    City,
+    Departure,
+    Qualifier,
+    SlotName,
+    Slots,
+    Status,
+)
+from .form import FORM, FormSlot
+from .places import Gazetteer, gazetteer
+from .policy import next_turn, opening
+from .state import DialogueState
+
+__all__ = [
+    "FORM",
+    "REQUIRED_SLOTS",
+    "SLOT_NAMES",
+    "Action",
+    "Arrival",
+    "Book",
+    "Booking",
+    "BookingStatus",
+    "CancelBooking",
+    "City",
+    "Departure",
+    "DialogueState",
+    "FormSlot",
+    "Gazetteer",
+    "Qualifier",
+    "Say",
+    "SlotName",
+    "Slots",
+    "Status",
+    "gazetteer",
+    "next_turn",
+    "opening",
+]

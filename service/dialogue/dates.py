@@ -1,0 +1,374 @@
+"""Dates and times in what customers say: found in the tokens, then anchored to the conversation's clock.
+
+Finding is ours (a small grammar over the tagger's tokens, so we know exactly which words
+made a date and what qualifies it); reading the values is the libraries': ``number-parser``
+turns "fourteenth" into 14 and ``dateparser`` reads the date and time phrases, relative to
+the conversation's clock in the destination's time zone. Two readings are fixed here
+because ``dateparser`` disagrees with how people book:
+
+* a month and day without a year is the next such day, today included ("November 26" on
+  November 26 is today, not next year);
+* "next Friday" is Friday of next week when this week's Friday is still ahead ("this Friday"
+  or just "Friday" is the coming one); a bare "the 3rd" is the next 3rd of a month.
+
+Bare hours after "at"/"by"/... without am/pm are read as flight times: 1 to 6 in the
+afternoon, 7 to 11 in the morning ("by 5" is 5 pm, "at 9" is 9 am).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import dateparser
+from number_parser import parse_number, parse_ordinal
+
+from .domain import Qualifier
+
+__all__ = ["Moment", "find_moments", "local_now", "resolve_date", "zone"]
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan", "jan."),
+            ("february", "feb", "feb."),
+            ("march", "mar", "mar."),
+            ("april", "apr", "apr."),
+            ("may",),
+            ("june", "jun", "jun."),
+            ("july", "jul", "jul."),
+            ("august", "aug", "aug."),
+            ("september", "sep", "sep.", "sept", "sept."),
+            ("october", "oct", "oct."),
+            ("november", "nov", "nov."),
+            ("december", "dec", "dec."),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH_NAMES = ("", "january", "february", "march", "april", "may", "june", "july", "august", "september",
+                "october", "november", "december")
+_WEEKDAYS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("monday", "mon", "mon."),
+            ("tuesday", "tue", "tue.", "tues"),
+            ("wednesday", "wed", "wed."),
+            ("thursday", "thu", "thu.", "thur", "thurs"),
+            ("friday", "fri", "fri."),
+            ("saturday", "sat", "sat."),
+            ("sunday", "sun", "sun."),
+        )
+    )
+    for name in names
+}
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_QUALIFIERS: dict[tuple[str, ...], Qualifier] = {
+    ("no", "later", "than"): "by",
+    ("not", "later", "than"): "by",
+    ("earlier", "than"): "before",
+    ("later", "than"): "after",
+    ("sometime", "around"): "around",
+    ("at", "around"): "around",
+    ("at", "about"): "around",
+    ("by",): "by",
+    ("until",): "by",
+    ("till",): "by",
+    ("before",): "before",
+    ("after",): "after",
+    ("around",): "around",
+    ("about",): "around",
+    ("approximately",): "around",
+    ("roughly",): "around",
+    ("at",): "at",
+}
+_RELATIVE = {
+    ("the", "day", "after", "tomorrow"): "in 2 days",
+    ("day", "after", "tomorrow"): "in 2 days",
+    ("the", "day", "before", "yesterday"): "2 days ago",
+    ("today",): "today",
+    ("tonight",): "today",
+    ("tomorrow",): "tomorrow",
+    ("tmrw",): "tomorrow",
+    ("yesterday",): "yesterday",
+    ("next", "week"): "in 1 week",
+}
+_GLUE = frozenset({"on", "the", ",", "of", "in", "this", "morning", "afternoon", "evening", "night"})
+_ORDINAL = re.compile(r"^(\d{1,2})(st|nd|rd|th)$")
+_HOUR = re.compile(r"^(\d{1,2})(?::([0-5]\d))?$")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_YEAR = re.compile(r"^(19|20)\d{2}$")
+_MAX_WORDS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """A date and/or time of day found at ``tokens[start:end]``, not yet on a calendar.
+
+    ``date`` is a phrase ``resolve_date`` reads ("november 2", "tomorrow", "next friday",
+    "day 3"); ``time`` is already a time of day, which needs no calendar.
+    """
+
+    start: int
+    end: int
+    date: str | None
+    time: dt.time | None
+    qualifier: Qualifier | None
+
+
+def _numbers(tokens: Sequence[str]) -> list[str]:
+    """Number words as digits, ordinals keeping their suffix: "june fourteenth" -> "june 14th".
+
+    A two-word number ("twenty first") becomes one token and an empty one, so positions
+    still match the tagger's tokens.
+    """
+    words = list(tokens)
+    i = 0
+    while i < len(words):
+        for size in (2, 1):
+            window = " ".join(words[i : i + size])
+            if size > len(words) - i or not re.fullmatch(r"[a-z\- ]+", window):
+                continue
+            ordinal, number = parse_ordinal(window), parse_number(window)
+            if ordinal is not None and number is None and 1 <= ordinal <= 31:
+                suffix = {1: "st", 2: "nd", 3: "rd"}.get(ordinal % 10 if ordinal not in (11, 12, 13) else 0, "th")
+                words[i : i + size] = [f"{ordinal}{suffix}"] + [""] * (size - 1)
+                i += size - 1
+                break
+            if number is not None and 0 <= number <= 59 and window not in {"a", "one"}:
+                words[i : i + size] = [str(number)] + [""] * (size - 1)
+                i += size - 1
+                break
+        i += 1
+    return words
+
+
+def _day(word: str, ordinal_only: bool = False) -> int | None:
+    match = _ORDINAL.match(word)
+    if match:
+        value = int(match.group(1))
+    elif not ordinal_only and word.isdigit():
+        value = int(word)
+    else:
+        return None
+    return value if 1 <= value <= 31 else None
+
+
+def _skip_empty(words: list[str], i: int) -> int:
+    while i < len(words) and words[i] == "":
+        i += 1
+    return i
+
+
+def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
+    """A date starting at ``words[i]``: (end, phrase for ``resolve_date``)."""
+    n = len(words)
+    at = _skip_empty(words, i + 1)
+    word = words[i]
+    for phrase, meaning in _RELATIVE.items():
+        if tuple(words[i : i + len(phrase)]) == phrase:
+            return i + len(phrase), meaning
+    if _ISO.match(word):
+        return i + 1, word
+    if word.isdigit() and i + 2 < n and words[i + 1] == "/" and words[i + 2].isdigit():
+        end, phrase = i + 3, f"{word}/{words[i + 2]}"
+        if end + 1 < n and words[end] == "/" and words[end + 1].isdigit():
+            end, phrase = end + 2, f"{phrase}/{words[end + 1]}"
+        return end, phrase
+    if word in _MONTHS:
+        j = at
+        if j < n and words[j] == "the":
+            j += 1
+        day = _day(words[j]) if j < n else None
+        if day is None or (j + 1 < n and words[j + 1] in {"am", "pm"}):
+            return None
+        end, phrase = j + 1, f"{_MONTH_NAMES[_MONTHS[word]]} {day}"
+        k = end + 1 if end < n and words[end] == "," else end
+        if k < n and _YEAR.match(words[k]):
+            end, phrase = k + 1, f"{phrase} {words[k]}"
+        return end, phrase
+    if word in {"this", "next", "coming", "last"} and at < n and words[at] in _WEEKDAYS:
+        mode = "this" if word == "coming" else word
+        return at + 1, f"{mode} {_WEEKDAY_NAMES[_WEEKDAYS[words[at]]]}"
+    if word in _WEEKDAYS:
+        after = _date_at(words, at + 1 if at < n and words[at] == "the" else at) if at < n else None
+        if after is not None and after[1].startswith("day "):
+            return after  # "friday the 4th": the day of the month says it
+        return i + 1, _WEEKDAY_NAMES[_WEEKDAYS[word]]
+    start = at if word == "the" else i
+    day = _day(words[start], ordinal_only=True) if start < n else None
+    if day is not None:
+        j = _skip_empty(words, start + 1)
+        if j < n and words[j] == "of":
+            j += 1
+        if j < n and words[j] in _MONTHS:
+            end, phrase = j + 1, f"{_MONTH_NAMES[_MONTHS[words[j]]]} {day}"
+            if end < n and _YEAR.match(words[end]):
+                end, phrase = end + 1, f"{phrase} {words[end]}"
+            return end, phrase
+        return start + 1, f"day {day}"
+    if word == "in" and at + 1 < n and words[at].isdigit() and words[at + 1] in {"day", "days", "week", "weeks"}:
+        return at + 2, f"in {words[at]} {words[at + 1]}"
+    return None
+
+
+def _time_at(words: list[str], i: int, qualified: bool) -> tuple[int, dt.time] | None:
+    """A time of day starting at ``words[i]``: (end, time). Bare hours count only after a qualifier."""
+    n = len(words)
+    word = words[i]
+    if word in {"noon", "midday"}:
+        return i + 1, dt.time(12, 0)
+    if word == "midnight":
+        return i + 1, dt.time(0, 0)
+    match = _HOUR.match(word)
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    nxt = words[i + 1] if i + 1 < n else ""
+    if nxt in {"am", "pm"} and 1 <= hour <= 12:
+        return i + 2, _read_time(f"{hour}:{minute:02d} {nxt}")
+    if nxt == "o'clock" or (match.group(2) and hour <= 23):
+        end = i + 2 if nxt == "o'clock" else i + 1
+        if match.group(2) and hour > 12:
+            return end, _read_time(f"{hour}:{minute:02d}")
+        return end, _read_time(f"{_flight_hour(hour)}:{minute:02d}")
+    rest = tuple(words[i + 1 : i + 4])
+    if rest[:3] in {("in", "the", "morning"), ("in", "the", "afternoon"), ("in", "the", "evening")} or rest[:2] == (
+        "at",
+        "night",
+    ):
+        afternoon = rest[2:3] in {("afternoon",), ("evening",)} or rest[:2] == ("at", "night")
+        end = i + (3 if rest[0] == "at" else 4)
+        return end, _read_time(f"{hour}:{minute:02d} {'pm' if afternoon else 'am'}")
+    if qualified and 1 <= hour <= 12 and not (nxt in _MONTHS or nxt in {"/", "day", "days", "week", "weeks"}):
+        return i + 1, _read_time(f"{_flight_hour(hour)}:{minute:02d}")
+    return None
+
+
+def _flight_hour(hour: int) -> int:
+    return hour + 12 if 1 <= hour <= 6 else hour
+
+
+def _read_time(text: str) -> dt.time:
+    parsed = dateparser.parse(text, languages=["en"], settings={"RELATIVE_BASE": dt.datetime(2000, 1, 1)})
+    if parsed is None:  # pragma: no cover - the grammar only hands over well-formed times
+        raise ValueError(f"unreadable time {text!r}")
+    return parsed.time().replace(second=0, microsecond=0)
+
+
+def find_moments(tokens: Sequence[str]) -> list[Moment]:
+    """Every date/time expression in a tokenized message, left to right.
+
+    A date and a time joined by glue words ("by 5 pm on june 14th", "tomorrow at noon")
+    make one moment; a qualifier just before either says how the time binds.
+    """
+    words = _numbers(tokens)
+    moments: list[Moment] = []
+    i, floor = 0, 0
+    while i < len(words):
+        piece = _piece(words, i, floor)
+        if piece is None:
+            i += 1
+            continue
+        start, end, date, time, qualifier = piece
+        j = end
+        while j < len(words) and (date is None or time is None):
+            k = j
+            while k < len(words) and (words[k] in _GLUE or words[k] == "") and k - j < 3:
+                k += 1
+            more = _piece(words, k, j) if k < len(words) else None
+            if more is None:
+                break
+            _, more_end, more_date, more_time, more_qualifier = more
+            if (more_date and date) or (more_time and time):
+                break
+            date, time = date or more_date, time or more_time
+            qualifier = more_qualifier if more_time else (qualifier or more_qualifier)
+            j = more_end
+        moments.append(Moment(start, j, date, time, qualifier))
+        i = floor = j
+    return moments
+
+
+def _piece(words: list[str], i: int, floor: int) -> tuple[int, int, str | None, dt.time | None, Qualifier | None]:
+    """A qualifier (optional) then a date or a time, starting at ``words[i]``."""
+    qualifier: Qualifier | None = None
+    start = i
+    for phrase, meaning in _QUALIFIERS.items():
+        if tuple(words[i : i + len(phrase)]) == phrase:
+            qualifier, i = meaning, i + len(phrase)
+            break
+    if i >= len(words):
+        return None
+    qualified = qualifier is not None or (i > 0 and words[i - 1] == "it")  # "make it 9"
+    time = _time_at(words, i, qualified=qualified)
+    if time is not None:
+        return start, time[0], None, time[1], qualifier
+    date = _date_at(words, i)
+    if date is not None:
+        return start, date[0], date[1], None, qualifier
+    return None
+
+
+def zone(name: str | None) -> dt.tzinfo:
+    """The time zone of that name; UTC when unknown or not given."""
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return dt.UTC
+
+
+def local_now(now: dt.datetime, timezone: str | None) -> dt.datetime:
+    """The conversation's clock read in a place's time zone (UTC when the place is not known yet)."""
+    aware = now if now.tzinfo else now.replace(tzinfo=dt.UTC)
+    return aware.astimezone(zone(timezone))
+
+
+def resolve_date(phrase: str, now: dt.datetime, timezone: str | None = None) -> dt.date | None:
+    """The calendar date a phrase from ``find_moments`` names, seen from ``now`` in ``timezone``."""
+    here = local_now(now, timezone)
+    today = here.date()
+    words = phrase.split()
+    if words[0] == "day":
+        return _next_day_of_month(int(words[1]), today)
+    if words[-1] in _WEEKDAY_NAMES and words[0] != "last":
+        return _weekday(_WEEKDAY_NAMES.index(words[-1]), words[0] if len(words) > 1 else "", today)
+    base = here.replace(tzinfo=None)
+    if words[0] in _MONTH_NAMES[1:] and len(words) == 2:  # no year: the next such day, today included
+        base = dt.datetime.combine(today, dt.time()) - dt.timedelta(microseconds=1)
+    settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "future", "DATE_ORDER": "MDY"}
+    parsed = dateparser.parse(phrase, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    return parsed.date() if parsed else None
+
+
+def _next_day_of_month(day: int, today: dt.date) -> dt.date | None:
+    year, month = today.year, today.month
+    for _ in range(13):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            candidate = None
+        if candidate is not None and candidate >= today:
+            return candidate
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
+
+
+def _weekday(weekday: int, mode: str, today: dt.date) -> dt.date:
+    ahead = (weekday - today.weekday()) % 7
+    if mode == "this":
+        return today + dt.timedelta(days=ahead)
+    if ahead == 0:
+        ahead = 7
+    coming = today + dt.timedelta(days=ahead)
+    if mode == "next" and coming.isocalendar()[:2] == today.isocalendar()[:2]:
+        coming += dt.timedelta(days=7)
+    return coming

@@ -1,0 +1,92 @@
+"""The words the dialogue reacts to without the tagger: answers, commands, and direction cues.
+
+The ATIS tagger knows flight requests, not "yes", "start over" or "cancel", and it tags a
+bare "Boston" as an origin because ATIS questions start that way. These lists let the
+policy read dialogue acts and decide a value's direction from the words around it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "ACT_PHRASES",
+    "ARRIVE_CUES",
+    "DEPART_CUES",
+    "FILLERS",
+    "FROM_CUES",
+    "STOP_CUES",
+    "TO_CUES",
+    "acts",
+    "has_phrase",
+]
+
+# Dialogue acts: phrases (token tuples) -> act.
+ACT_PHRASES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "yes": tuple(
+        tuple(p.split())
+        for p in (
+            "yes", "yeah", "yep", "yup", "ya", "y", "sure", "correct", "right", "ok", "okay", "confirm",
+            "confirmed", "book it", "go ahead", "sounds good", "perfect", "absolutely", "please do",
+            "that's right", "thats right", "exactly", "affirmative", "do it",
+        )
+    ),
+    "no": tuple(
+        tuple(p.split())
+        for p in ("no", "nope", "nah", "n", "not quite", "wrong", "incorrect", "not right", "negative")
+    ),
+    "cancel": tuple(
+        tuple(p.split())
+        for p in ("cancel", "abort", "quit", "forget it", "never mind", "nevermind", "don't book", "dont book")
+    ),
+    "restart": tuple(
+        tuple(p.split())
+        for p in ("start over", "start again", "restart", "reset", "begin again", "from scratch", "new booking")
+    ),
+    "greet": tuple(tuple(p.split()) for p in ("hi", "hello", "hey", "good morning", "good afternoon", "good evening")),
+    "thanks": tuple(tuple(p.split()) for p in ("thanks", "thank you", "cheers", "ty")),
+    "help": tuple(tuple(p.split()) for p in ("help", "what can you do", "how does this work")),
+}
+
+# Words just before a place that say which end of the trip it is.
+TO_CUES = frozenset({"to", "into", "in", "arrive", "arriving", "reach", "towards", "toward", "visit", "visiting"})
+FROM_CUES = frozenset({"from", "leave", "leaving", "depart", "departing", "out"})
+# Words just before a place (or the one before them: "stop in") that make it a stopover, not an end.
+STOP_CUES = frozenset({"via", "through", "stop", "stopping", "stopover", "layover", "connecting", "connection"})
+# Words anywhere before a date or time that say whether it is the arrival or the departure.
+ARRIVE_CUES = frozenset(
+    {"arrive", "arriving", "arrives", "arrival", "land", "landing", "lands", "reach", "be", "get", "there"}
+)
+DEPART_CUES = frozenset({"leave", "leaving", "leaves", "depart", "departing", "departs", "departure", "out"})
+
+# Words that carry no slot value: a message made only of these and one place name is a bare answer.
+FILLERS = frozenset(
+    [
+        "a", "an", "the", "to", "in", "into", "at", "on", "for", "of", "from", "and", "or", "but", "so", "um", "uh",
+        "er", "hmm", "well", "please", "pls", "thanks", "thank", "you", "i", "i'd", "i'm", "im", "me", "my", "we",
+        "we'd", "our", "us", "let's", "lets", "it", "it's", "its", "that", "that's", "this", "is", "be", "am", "are",
+        "was", "want", "wanna", "would", "like", "need", "needs", "needed", "have", "has", "had", "got", "get",
+        "going", "go", "gonna", "fly", "flying", "flight", "flights", "trip", "ticket", "tickets", "book", "booking",
+        "travel", "travelling", "traveling", "head", "heading", "take", "make", "can", "could", "will", "just",
+        "actually", "maybe", "instead", "rather", "then", "there", "oh", "ok", "okay", "sorry", "how", "about",
+        "what", "where", "when", "which", "one", "ones", "yes", "no", "not", "city", "airport", "somewhere", "place",
+        "morning", "afternoon", "evening", "night", "early", "late", "day", "time", "date", "week", "soon", "asap",
+        "sometime", "also", "another", "too", "again", "new", "change", "switch", "mean", "meant", "said",
+        "say", "only", "really", "here",
+    ]
+)
+
+
+def has_phrase(tokens: Sequence[str], phrase: Sequence[str]) -> bool:
+    n = len(phrase)
+    return any(tuple(tokens[i : i + n]) == tuple(phrase) for i in range(len(tokens) - n + 1))
+
+
+def acts(tokens: Sequence[str]) -> frozenset[str]:
+    """The dialogue acts a message performs: yes, no, cancel, restart, greet, thanks, help."""
+    words = [t for t in tokens if t not in {",", ".", "!", "?"}]
+    found = {act for act, phrases in ACT_PHRASES.items() if any(has_phrase(words, p) for p in phrases)}
+    if "yes" in found and "no" in found:  # "no, that's right" / "yes, no changes": the first word decides
+        first = next((act for w in words for act in ("yes", "no") if (w,) in ACT_PHRASES[act]), None)
+        found -= {"yes", "no"} - ({first} if first else set())
+    return frozenset(found)

@@ -1,0 +1,102 @@
+"""The dialogue's state: everything the policy needs from earlier turns, stored as JSON with the conversation.
+
+It is a pydantic model so the database holds a validated, versioned document
+(``schema``); a state the code cannot read raises ``StateError`` instead of guessing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_serializer
+
+from ..errors import StateError
+from .domain import City, Qualifier, SlotName, Slots, Status
+
+__all__ = ["Choice", "DialogueState", "DidYouMean", "Option", "PartialTime", "Pending"]
+
+PlaceSlot = Literal["destination", "origin"]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Option(_Part):
+    """One city offered in a "which one?" question, with what tells it apart."""
+
+    city: City
+    label: str
+    region: str
+    country: str
+
+    @property
+    def airports(self) -> tuple[str, ...]:
+        return self.city.airports
+
+
+class DidYouMean(_Part):
+    """The tagger was unsure of a place: asked "Did you mean ...?", awaiting yes or no."""
+
+    kind: Literal["did_you_mean"] = "did_you_mean"
+    slot: PlaceSlot
+    option: Option
+
+
+class Choice(_Part):
+    """Several cities share the name said: asked which one."""
+
+    kind: Literal["choice"] = "choice"
+    slot: PlaceSlot
+    name: str
+    options: tuple[Option, ...]
+
+
+Pending = Annotated[DidYouMean | Choice, Field(discriminator="kind")]
+
+
+class PartialTime(_Part):
+    """An arrival time said before its date ("by 5 pm"), kept until the date comes."""
+
+    time: dt.time
+    qualifier: Qualifier | None = None
+
+    @field_serializer("time")
+    def _hours_minutes(self, value: dt.time) -> str:
+        return value.strftime("%H:%M")
+
+
+class DialogueState(BaseModel):
+    """One conversation's dialogue state; the policy returns a new one each turn."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schema_: Annotated[Literal[1], Field(alias="schema")] = 1
+    status: Status = "collecting"
+    slots: Slots = Slots()
+    requested: SlotName | None = "destination"
+    """The slot the bot's last question asked for: a bare answer fills it."""
+    pending: Pending | None = None
+    partial_time: PartialTime | None = None
+    arrival_said: str | None = None
+    """The date phrase the arrival came from, read again if the destination's time zone changes."""
+    departure_said: str | None = None
+    failures: dict[str, int] = {}
+    """Answers in a row that did not fill the slot asked for (keyed by slot, or "confirm")."""
+    turns: int = 0
+    bookings: tuple[str, ...] = ()
+    """References of the bookings made in this conversation, oldest first."""
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DialogueState:
+        try:
+            return cls.model_validate(data, by_alias=True)
+        except ValidationError as error:
+            raise StateError(f"unreadable dialogue state: {error.error_count()} problems") from error
+
+    def missing(self) -> list[SlotName]:
+        return self.slots.missing()

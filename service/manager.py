@@ -1,0 +1,355 @@
+"""The dialogue manager: the tagger, the pure policy and the storage, tied together one turn at a time.
+
+A customer message is tagged first (no lock held while the network runs), then one
+transaction locks the conversation, replays the answer if the ``Idempotency-Key`` was
+seen, runs the policy on the stored state, carries out its actions (a booking is
+written in the same transaction), saves the new state (version-checked) and appends
+the turn. Conflicts (a busy SQLite, a PostgreSQL deadlock, a stale version, a duplicate
+key) roll everything back and retry; nothing half-written is ever committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Protocol, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from model import Parse
+
+from .dialogue import (
+    Book,
+    Booking,
+    CancelBooking,
+    DialogueState,
+    Say,
+    SlotName,
+    Slots,
+    Status,
+    messages,
+    next_turn,
+    opening,
+)
+from .errors import BookingNotFound, ConversationNotFound, IdempotencyKeyReused, StorageUnavailable
+from .storage import new_reference, repository
+from .storage.tables import ConversationRow
+from .tokens import hash_token, new_token, token_matches
+
+__all__ = [
+    "ConversationView",
+    "DialogueManager",
+    "NewConversation",
+    "Parser",
+    "TaggedToken",
+    "TranscriptTurn",
+    "TurnResult",
+    "Understood",
+    "UnderstoodSpan",
+]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+# PostgreSQL: serialization failure, deadlock. SQLite: the busy timeout ran out.
+_RETRY_SQLSTATES = frozenset({"40001", "40P01"})
+
+
+class Parser(Protocol):
+    """Anything that tags messages like ``model.Tagger`` (the API injects a batching one)."""
+
+    def parse(self, texts: Sequence[str]) -> list[Parse]: ...
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class TaggedToken(_Out):
+    token: str
+    tag: str
+
+
+class UnderstoodSpan(_Out):
+    slot: str
+    text: str
+    start: int
+    end: int
+    confidence: float
+
+
+class Understood(_Out):
+    """What the tagger made of the message, for the client to show."""
+
+    intent: str
+    tags: list[TaggedToken]
+    spans: list[UnderstoodSpan]
+
+    @classmethod
+    def of(cls, parse: Parse) -> Understood:
+        return cls(
+            intent=parse.intent,
+            tags=[TaggedToken(token=t, tag=g) for t, g in zip(parse.tokens, parse.tags, strict=True)],
+            spans=[UnderstoodSpan(slot=s.slot, text=s.text, start=s.start, end=s.end, confidence=s.confidence)
+                   for s in parse.spans],
+        )
+
+
+class TurnResult(_Out):
+    """The bot's answer to one message, with the conversation's state after it."""
+
+    conversation_id: str
+    reply: str
+    status: Status
+    slots: Slots
+    missing: list[SlotName]
+    booking: Booking | None = None
+    understood: Understood | None = None
+
+
+class NewConversation(_Out):
+    conversation_id: str
+    token: str
+    reply: str
+    status: Status
+    slots: Slots
+    missing: list[SlotName]
+
+
+class TranscriptTurn(_Out):
+    seq: int
+    user: str | None
+    reply: str
+    status: Status
+    at: dt.datetime
+
+
+class ConversationView(_Out):
+    conversation_id: str
+    status: Status
+    slots: Slots
+    missing: list[SlotName]
+    bookings: list[Booking]
+    turns: list[TranscriptTurn]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _retryable(error: Exception) -> bool:
+    if isinstance(error, (StaleDataError, IntegrityError)):
+        return True
+    if isinstance(error, OperationalError):
+        message = str(error.orig).lower()
+        sqlstate = getattr(error.orig, "sqlstate", None)
+        return sqlstate in _RETRY_SQLSTATES or "database is locked" in message or "busy" in message
+    return False
+
+
+class DialogueManager:
+    """Conversations and bookings for the chat and the API; every method is one transaction."""
+
+    def __init__(
+        self,
+        *,
+        sessions: sessionmaker[Session],
+        parser: Parser,
+        clock: Callable[[], dt.datetime] = _utcnow,
+        attempts: int = 8,
+    ) -> None:
+        self.sessions = sessions
+        self.parser = parser
+        self.clock = clock
+        self.attempts = attempts
+
+    # transactions ------------------------------------------------------------------------
+    def _transaction(self, work: Callable[[Session], T]) -> T:
+        for attempt in range(1, self.attempts + 1):
+            try:
+                with self.sessions() as session, session.begin():
+                    return work(session)
+            except (StaleDataError, DBAPIError) as error:
+                if not _retryable(error):
+                    raise StorageUnavailable("the database is unavailable") from error
+                log.info("turn conflict (%s), attempt %d: retrying", type(error).__name__, attempt)
+                if attempt == self.attempts:
+                    raise StorageUnavailable("the conversation is busy; try again") from error
+                time.sleep(random.uniform(0, 0.01 * 2**attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _open(session: Session, conversation_id: str, token: str, lock: bool = False) -> ConversationRow:
+        row = repository.get_conversation(session, conversation_id=conversation_id, lock=lock)
+        if row is None or not token_matches(token, row.token_hash):
+            raise ConversationNotFound("no such conversation")
+        return row
+
+    # conversations -----------------------------------------------------------------------
+    def start(self) -> NewConversation:
+        """A new conversation: its id, its token (shown once, stored hashed) and the greeting."""
+        conversation_id, token = uuid.uuid4().hex, new_token()
+        state, actions = opening()
+        reply = " ".join(a.text for a in actions if isinstance(a, Say))
+        result = TurnResult(
+            conversation_id=conversation_id, reply=reply, status=state.status, slots=state.slots,
+            missing=state.missing(),
+        )
+
+        def work(session: Session) -> None:
+            now = self.clock()
+            repository.add_conversation(
+                session, conversation_id=conversation_id, token_hash=hash_token(token), state=state.to_json(),
+                status=state.status, now=now,
+            )
+            repository.add_turn(
+                session, conversation_id=conversation_id, seq=0, user_text=None, reply=reply, tags=[], intent=None,
+                intent_confidence=None, status=state.status, idempotency_key=None,
+                response=result.model_dump(mode="json"), now=now,
+            )
+
+        self._transaction(work)
+        return NewConversation(
+            conversation_id=conversation_id, token=token, reply=reply, status=state.status, slots=state.slots,
+            missing=state.missing(),
+        )
+
+    def reply(
+        self,
+        *,
+        conversation_id: str,
+        token: str,
+        text: str,
+        idempotency_key: str | None = None,
+        parse: Parse | None = None,
+    ) -> TurnResult:
+        """The bot's answer to one customer message (``parse``: already tagged, e.g. in a batch)."""
+        began = time.perf_counter()
+        text = text.strip()
+        tagger_ms = None
+        if parse is None:
+            [parse] = self.parser.parse([text])
+            tagger_ms = 1000 * (time.perf_counter() - began)
+
+        def work(session: Session) -> TurnResult:
+            row = self._open(session, conversation_id, token, lock=True)
+            if idempotency_key is not None:
+                seen = repository.turn_by_key(session, conversation_id=row.id, idempotency_key=idempotency_key)
+                if seen is not None:
+                    if seen.user_text != text:
+                        raise IdempotencyKeyReused("this Idempotency-Key was used for another message")
+                    return TurnResult.model_validate(seen.response)
+            now = self.clock()
+            state, actions = next_turn(DialogueState.from_json(row.state), parse, now)
+            said: list[str] = []
+            booking: Booking | None = None
+            for action in actions:
+                if isinstance(action, Say):
+                    said.append(action.text)
+                elif isinstance(action, Book):
+                    booking = self._book(session, row.id, action, now)
+                    state = state.model_copy(update={"bookings": (*state.bookings, booking.reference)})
+                    said.append(messages.booked(booking))
+                elif isinstance(action, CancelBooking):
+                    booking, message = self._cancel(session, row.id, action.reference, now)
+                    said.append(message)
+            result = TurnResult(
+                conversation_id=row.id, reply=" ".join(said), status=state.status, slots=state.slots,
+                missing=state.missing(), booking=booking, understood=Understood.of(parse),
+            )
+            repository.save_state(session, conversation=row, state=state.to_json(), status=state.status, now=now)
+            repository.add_turn(
+                session, conversation_id=row.id, seq=state.turns, user_text=text, reply=result.reply,
+                tags=[[t, g] for t, g in zip(parse.tokens, parse.tags, strict=True)], intent=parse.intent or None,
+                intent_confidence=parse.intent_confidence if parse.intent else None, status=state.status,
+                idempotency_key=idempotency_key, response=result.model_dump(mode="json"), now=now,
+                tagger_ms=tagger_ms, handling_ms=1000 * (time.perf_counter() - began),
+            )
+            return result
+
+        return self._transaction(work)
+
+    def _book(self, session: Session, conversation_id: str, action: Book, now: dt.datetime) -> Booking:
+        row = repository.add_booking(
+            session, conversation_id=conversation_id, reference=new_reference(), slots=action.slots, now=now
+        )
+        log.info("booked %s for conversation %s", row.reference, conversation_id)
+        return repository.to_booking(row)
+
+    def _cancel(
+        self, session: Session, conversation_id: str, reference: str, now: dt.datetime
+    ) -> tuple[Booking | None, str]:
+        row = repository.booking_row(session, reference=reference, lock=True)
+        if row is None or row.conversation_id != conversation_id:
+            return None, messages.not_cancellable(reference)
+        changed = repository.cancel_booking(session, row=row, now=now)
+        booking = repository.to_booking(row)
+        return booking, messages.cancelled(booking, already=not changed)
+
+    def conversation(self, *, conversation_id: str, token: str) -> ConversationView:
+        """The state, bookings and transcript of a conversation the token opens."""
+
+        def work(session: Session) -> ConversationView:
+            row = self._open(session, conversation_id, token)
+            state = DialogueState.from_json(row.state)
+            turns = repository.list_turns(session, conversation_id=row.id)
+            bookings = repository.list_bookings(session, conversation_id=row.id)
+            return ConversationView(
+                conversation_id=row.id, status=state.status, slots=state.slots, missing=state.missing(),
+                bookings=[repository.to_booking(b) for b in bookings],
+                turns=[TranscriptTurn(seq=t.seq, user=t.user_text, reply=t.reply, status=t.status, at=t.created_at)
+                       for t in turns],
+                created_at=row.created_at, updated_at=row.updated_at,
+            )
+
+        return self._transaction(work)
+
+    # bookings ----------------------------------------------------------------------------
+    def booking(self, *, reference: str, token: str) -> Booking:
+        """A booking, for the token of the conversation that made it (anyone else: not found)."""
+
+        def work(session: Session) -> Booking:
+            row = repository.booking_row(session, reference=reference)
+            if row is None:
+                raise BookingNotFound("no such booking")
+            try:
+                self._open(session, row.conversation_id, token)
+            except ConversationNotFound:
+                raise BookingNotFound("no such booking") from None
+            return repository.to_booking(row)
+
+        return self._transaction(work)
+
+    def cancel_booking(self, *, reference: str, token: str) -> Booking:
+        """Cancel a booking outside the chat (idempotent), serialised with the conversation's turns."""
+
+        def work(session: Session) -> Booking:
+            found = repository.booking_row(session, reference=reference)
+            if found is None:
+                raise BookingNotFound("no such booking")
+            try:
+                self._open(session, found.conversation_id, token, lock=True)
+            except ConversationNotFound:
+                raise BookingNotFound("no such booking") from None
+            row = repository.booking_row(session, reference=reference, lock=True)
+            assert row is not None
+            repository.cancel_booking(session, row=row, now=self.clock())
+            return repository.to_booking(row)
+
+        return self._transaction(work)
+
+    def bookings(self, *, limit: int = 100, offset: int = 0) -> list[Booking]:
+        """Every booking, oldest first (for administrators)."""
+
+        def work(session: Session) -> list[Booking]:
+            return [repository.to_booking(r) for r in repository.list_bookings(session, limit=limit, offset=offset)]
+
+        return self._transaction(work)

@@ -1,0 +1,134 @@
+"""The database tables, as SQLAlchemy 2.0 typed mappings (kept apart from the API's pydantic schemas).
+
+Three tables: a conversation holds the dialogue state as JSON with a version for
+optimistic locking; its turns are appended as events (what was said, what the bot
+answered, what the tagger saw, how long it took, and the full response so a repeated
+``Idempotency-Key`` gets the same answer); its bookings are rows of their own, with a
+short unguessable reference. Every timestamp is timezone-aware UTC, on SQLite too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+__all__ = ["Base", "BookingRow", "ConversationRow", "TurnRow", "UTCDateTime"]
+
+# Named constraints, so that migrations can drop and alter them on every database.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out (SQLite drops the offset on the way)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: ticketbot stores aware UTC times only")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ConversationRow(Base):
+    __tablename__ = "conversations"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    turns: Mapped[list[TurnRow]] = relationship(
+        back_populates="conversation", order_by="TurnRow.seq", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    # Every UPDATE checks and bumps the version: a concurrent writer's change is never overwritten.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class TurnRow(Base):
+    __tablename__ = "turns"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "seq"),
+        UniqueConstraint("conversation_id", "idempotency_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    """0 is the greeting; customer messages count from 1."""
+    user_text: Mapped[str | None] = mapped_column(Text)
+    reply: Mapped[str] = mapped_column(Text)
+    tags: Mapped[list[list[str]]] = mapped_column(JSON)
+    intent: Mapped[str | None] = mapped_column(String(64))
+    intent_confidence: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(16))
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    tagger_ms: Mapped[float | None] = mapped_column(Float)
+    handling_ms: Mapped[float | None] = mapped_column(Float)
+
+    conversation: Mapped[ConversationRow] = relationship(back_populates="turns")
+
+
+class BookingRow(Base):
+    __tablename__ = "bookings"
+    __table_args__ = (CheckConstraint("status IN ('confirmed', 'cancelled')", name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    destination_city: Mapped[str] = mapped_column(String(128))
+    destination_airports: Mapped[list[str]] = mapped_column(JSON)
+    destination_timezone: Mapped[str] = mapped_column(String(64))
+    arrival_date: Mapped[dt.date] = mapped_column(Date)
+    arrival_time: Mapped[dt.time | None] = mapped_column(Time)
+    arrival_qualifier: Mapped[str | None] = mapped_column(String(8))
+    origin_city: Mapped[str | None] = mapped_column(String(128))
+    origin_airports: Mapped[list[str] | None] = mapped_column(JSON)
+    origin_timezone: Mapped[str | None] = mapped_column(String(64))
+    departure_date: Mapped[dt.date | None] = mapped_column(Date)
+    departure_time: Mapped[dt.time | None] = mapped_column(Time)
+    departure_qualifier: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

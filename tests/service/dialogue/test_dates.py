@@ -1,0 +1,106 @@
+"""Dates and times: found in tokens, read by dateparser/number-parser, anchored to the clock and a time zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from model import tokenize
+from service.dialogue.dates import find_moments, local_now, resolve_date
+from tests.service.conftest import NOW  # Thursday, November 26, 2026, 10:00 UTC
+
+
+def _one(text: str):
+    moments = find_moments(tokenize(text))
+    assert len(moments) == 1, moments
+    return moments[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("november 2nd", dt.date(2027, 11, 2)),  # already past this year: next year's
+        ("nov. 2nd", dt.date(2027, 11, 2)),
+        ("december 5th", dt.date(2026, 12, 5)),
+        ("june fourteenth", dt.date(2027, 6, 14)),  # number-parser: "fourteenth" -> 14
+        ("the twenty first of december", dt.date(2026, 12, 21)),
+        ("the 3rd", dt.date(2026, 12, 3)),  # a bare day: the next 3rd
+        ("the 31st", dt.date(2026, 12, 31)),
+        ("november 26", dt.date(2026, 11, 26)),  # today is not next year
+        ("tomorrow", dt.date(2026, 11, 27)),
+        ("the day after tomorrow", dt.date(2026, 11, 28)),
+        ("friday", dt.date(2026, 11, 27)),
+        ("this friday", dt.date(2026, 11, 27)),
+        ("next friday", dt.date(2026, 12, 4)),  # Friday of next week
+        ("next monday", dt.date(2026, 11, 30)),  # already next week
+        ("friday the 4th", dt.date(2026, 12, 4)),
+        ("in 3 days", dt.date(2026, 11, 29)),
+        ("12/24", dt.date(2026, 12, 24)),
+        ("2026-12-24", dt.date(2026, 12, 24)),
+        ("december 5th 2026", dt.date(2026, 12, 5)),
+        ("november 20th 2026", dt.date(2026, 11, 20)),  # said with a year: stays in the past
+        ("yesterday", dt.date(2026, 11, 25)),
+        ("last friday", dt.date(2026, 11, 20)),
+    ],
+)
+def test_dates_are_read_relative_to_the_clock(text: str, expected: dt.date) -> None:
+    moment = _one(text)
+    assert moment.date is not None and moment.time is None
+    assert resolve_date(moment.date, NOW, "America/New_York") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "time", "qualifier"),
+    [
+        ("5pm", dt.time(17, 0), None),
+        ("at 5 pm", dt.time(17, 0), "at"),
+        ("by 9 am", dt.time(9, 0), "by"),
+        ("before 6 p.m.", dt.time(18, 0), "before"),
+        ("after 17:30", dt.time(17, 30), "after"),
+        ("around noon", dt.time(12, 0), "around"),
+        ("about midnight", dt.time(0, 0), "around"),
+        ("no later than 10am", dt.time(10, 0), "by"),
+        ("at 7 in the evening", dt.time(19, 0), "at"),
+        ("at nine o'clock", dt.time(9, 0), "at"),
+        ("by 5", dt.time(17, 0), "by"),  # a bare flight hour: 1-6 is the afternoon
+        ("make it nine am", dt.time(9, 0), None),
+    ],
+)
+def test_times_and_their_qualifiers(text: str, time: dt.time, qualifier: str | None) -> None:
+    moment = _one(text)
+    assert (moment.date, moment.time, moment.qualifier) == (None, time, qualifier)
+
+
+def test_a_date_and_a_time_make_one_moment() -> None:
+    moment = _one("i need to be there by 5 pm on june fourteenth please")
+    assert (moment.date, moment.time, moment.qualifier) == ("june 14", dt.time(17, 0), "by")
+    moment = _one("tomorrow at noon")
+    assert (moment.date, moment.time, moment.qualifier) == ("tomorrow", dt.time(12, 0), "at")
+
+
+def test_two_dates_stay_apart_and_positions_match_the_tokens() -> None:
+    tokens = tokenize("leave on december 3rd and arrive december 4th by noon")
+    first, second = find_moments(tokens)
+    assert tokens[first.start : first.end] == ["december", "3rd"]
+    assert tokens[second.start : second.end] == ["december", "4th", "by", "noon"]
+    assert (second.date, second.time, second.qualifier) == ("december 4", dt.time(12, 0), "by")
+
+
+@pytest.mark.parametrize("text", ["1 ticket to boston", "i may go to boston", "flight 5 to denver", "yes", ""])
+def test_numbers_and_words_that_are_not_dates(text: str) -> None:
+    assert find_moments(tokenize(text)) == []
+
+
+def test_relative_dates_are_read_in_the_destination_time_zone() -> None:
+    evening = dt.datetime(2026, 11, 26, 20, 0, tzinfo=dt.UTC)  # already Friday morning in Tokyo
+    assert resolve_date("tomorrow", evening, None) == dt.date(2026, 11, 27)
+    assert resolve_date("tomorrow", evening, "Asia/Tokyo") == dt.date(2026, 11, 28)
+    assert resolve_date("today", evening, "America/Los_Angeles") == dt.date(2026, 11, 26)
+    assert local_now(evening, "Asia/Tokyo").hour == 5
+    assert local_now(evening, "Not/AZone") == evening  # unknown zone: UTC
+
+
+def test_impossible_days_are_skipped() -> None:
+    february = dt.datetime(2027, 2, 1, 12, tzinfo=dt.UTC)
+    assert resolve_date("day 30", february, None) == dt.date(2027, 3, 30)

@@ -1,0 +1,262 @@
+"""The pure policy, table-tested on hand-built parses: no tagger, no database, a fixed clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pytest
+
+from service.dialogue import Book, CancelBooking, DialogueState, Say, next_turn, opening
+from service.dialogue.state import Choice, DidYouMean
+from tests.service.conftest import NOW, tagged
+
+
+@dataclass
+class Conversation:
+    state: DialogueState
+    reply: str = ""
+    actions: list = field(default_factory=list)
+
+
+def converse(*messages: str, state: DialogueState | None = None, now: dt.datetime = NOW) -> Conversation:
+    """Run messages (markup, see ``tagged``) through the policy from a fresh or given state."""
+    conversation = Conversation(state or opening()[0])
+    for message in messages:
+        conversation.state, conversation.actions = next_turn(conversation.state, tagged(message), now)
+        conversation.reply = " ".join(a.text for a in conversation.actions if isinstance(a, Say))
+    return conversation
+
+
+def city(conversation: Conversation, slot: str) -> str | None:
+    value = getattr(conversation.state.slots, slot)
+    return None if value is None else value.city
+
+
+def arrival(conversation: Conversation) -> tuple | None:
+    value = conversation.state.slots.arrival
+    return None if value is None else (value.date.isoformat(), value.time and value.time.strftime("%H:%M"),
+                                        value.qualifier)
+
+
+# A table of one-message cases from the greeting: message -> expected slots, status, and words of the reply.
+ONE_MESSAGE = [
+    # bare answers to "Where do you want to fly to?", tagged or not
+    ("taipei", {"destination": "Taipei"}, "collecting", "When do you need to arrive in Taipei?"),
+    ("to taipei please", {"destination": "Taipei"}, "collecting", "arrive in Taipei"),
+    ("[boston|fromloc.city_name]", {"destination": "Boston"}, "collecting", "arrive in Boston"),
+    ("[boston|toloc.city_name] please", {"destination": "Boston"}, "collecting", "arrive in Boston"),
+    # direction from cue words and tags
+    ("from [boston|fromloc.city_name]", {"origin": "Boston"}, "collecting", "Where do you want to fly to?"),
+    ("leave taipei on nov. [2nd|depart_time.end_time|0.26]", {"origin": "Taipei", "departure": "2027-11-02"},
+     "collecting", "Where do you want to fly to?"),
+    ("[boston|fromloc.city_name] to [denver|toloc.city_name]", {"origin": "Boston", "destination": "Denver"},
+     "collecting", "arrive in Denver"),
+    ("i want to arrive in taipei on [november|arrive_date.month_name] [2nd|arrive_date.day_number]",
+     {"destination": "Taipei", "arrival": ("2027-11-02", None, None)}, "confirming", "Shall I book it?"),
+    # an undirected flight date (ATIS says depart_date) is the arrival; a departure needs a departure word
+    ("fly to [denver|toloc.city_name] on [december|depart_date.month_name] [5th|depart_date.day_number]",
+     {"destination": "Denver", "arrival": ("2026-12-05", None, None)}, "confirming", "Saturday, December 5, 2026"),
+    ("i want to fly from [boston|fromloc.city_name] to [denver|toloc.city_name] arriving [by|arrive_time.time_relative]"
+     " [5 pm|arrive_time.time] on [june|arrive_date.month_name] [fourteenth|arrive_date.day_number]",
+     {"origin": "Boston", "destination": "Denver", "arrival": ("2027-06-14", "17:00", "by")}, "confirming",
+     "arriving by 5:00 pm on Monday, June 14, 2027"),
+    ("leave [pittsburgh|fromloc.city_name] on december 3rd and arrive in [atlanta|toloc.city_name] before 6 pm on "
+     "december 4th", {"origin": "Pittsburgh", "departure": "2026-12-03", "destination": "Atlanta",
+                      "arrival": ("2026-12-04", "18:00", "before")}, "confirming", "leaving on Thursday, December 3"),
+    ("fly to [jfk|toloc.airport_code] tomorrow", {"destination": "New York", "arrival": ("2026-11-27", None, None)},
+     "confirming", "New York (JFK, LGA, EWR)"),
+    ("to austin [texas|toloc.state_name|0.49]", {"destination": "Austin"}, "collecting", "arrive in Austin"),
+    ("portland maine", {"destination": "Portland"}, "collecting", "arrive in Portland"),
+    ("stop in [denver|stoploc.city_name]", {}, "collecting", "Where do you want to fly to?"),
+    # validation
+    ("to texas", {}, "collecting", "Which city in Texas do you want to fly to?"),
+    ("fly to blorptown", {}, "collecting", 'I don\'t know a place called "blorptown"'),
+    ("to [atlantis|toloc.city_name]", {}, "collecting", 'I don\'t know a place called "atlantis"'),
+    ("to denver yesterday", {"destination": "Denver"}, "collecting", "Wednesday, November 25, 2026 has already passed"),
+    ("to denver on december 5th 2027", {"destination": "Denver"}, "collecting", "too far ahead"),
+    ("to london today at 9 am", {"destination": "London"}, "collecting", "9:00 am today has already passed"),
+    ("to denver today at 9 am", {"destination": "Denver", "arrival": ("2026-11-26", "09:00", "at")}, "confirming",
+     "Thursday, November 26"),  # 03:00 in Denver: 9 am is still ahead there
+    ("", {}, "collecting", "Sorry, I didn't get that."),
+    ("hello", {}, "collecting", "Hello! Where do you want to fly to?"),
+    ("help", {}, "collecting", "I book flights"),
+]
+
+
+@pytest.mark.parametrize(("message", "slots", "status", "reply"), ONE_MESSAGE)
+def test_one_message(message: str, slots: dict, status: str, reply: str) -> None:
+    conversation = converse(message)
+    for slot in ("destination", "origin"):
+        assert city(conversation, slot) == slots.get(slot), slot
+    assert arrival(conversation) == slots.get("arrival")
+    departure = conversation.state.slots.departure
+    assert (departure.date.isoformat() if departure and departure.date else None) == slots.get("departure")
+    assert conversation.state.status == status
+    assert reply in conversation.reply
+    assert conversation.state.missing() == [s for s in ("destination", "arrival") if s not in slots]
+
+
+def test_bare_answers_follow_the_question() -> None:
+    conversation = converse("to denver", "the 3rd")
+    assert arrival(conversation) == ("2026-12-03", None, None)
+    conversation = converse("to denver", "[5 pm|depart_time.time]")  # a time first: kept until the date comes
+    assert arrival(conversation) is None and "On what date" in conversation.reply
+    conversation = converse("to denver", "5 pm", "[december|depart_date.month_name] [3rd|depart_date.day_number]")
+    assert arrival(conversation) == ("2026-12-03", "17:00", "at")
+
+
+@pytest.mark.parametrize(
+    ("correction", "changed"),
+    [
+        ("no, to [denver|toloc.city_name]", {"destination": "Denver"}),
+        ("actually the 5th", {"arrival": ("2026-12-05", "17:00", "by")}),  # the month and time stay
+        ("make it 9 am", {"arrival": ("2026-12-10", "09:00", "by")}),  # the date and "by" stay
+        ("around noon", {"arrival": ("2026-12-10", "12:00", "around")}),
+        ("from [pittsburgh|fromloc.city_name]", {"origin": "Pittsburgh"}),
+        ("denver", {"destination": "Denver"}),  # a bare city while confirming corrects the destination
+    ],
+)
+def test_a_correction_changes_only_its_slot(correction: str, changed: dict) -> None:
+    before = converse("to boston by 5 pm on december 10th")
+    assert before.state.status == "confirming"
+    after = converse(correction, state=before.state)
+    expected = {"destination": "Boston", "origin": None, "arrival": ("2026-12-10", "17:00", "by"), **changed}
+    assert city(after, "destination") == expected["destination"]
+    assert city(after, "origin") == expected["origin"]
+    assert arrival(after) == expected["arrival"]
+    assert after.state.status == "confirming" and "Shall I book it?" in after.reply
+    assert not any(isinstance(a, Book) for a in after.actions)
+
+
+def test_yes_books_and_no_asks_what_to_change() -> None:
+    confirming = converse("to boston on december 10th")
+    no = converse("no", state=confirming.state)
+    assert no.state.status == "confirming" and "What would you like to change?" in no.reply
+    assert no.actions == [Say(no.reply)]
+    yes = converse("yes please", state=no.state)
+    assert yes.state.status == "booked"
+    assert yes.actions == [Book(confirming.state.slots)]
+    unclear = converse("purple", state=confirming.state)
+    assert unclear.state.status == "confirming" and 'didn\'t understand "purple"' in unclear.reply
+
+
+def test_cancel_and_start_over() -> None:
+    cancelled = converse("to boston on december 10th", "cancel")
+    assert cancelled.state.status == "cancelled"
+    assert cancelled.state.slots.destination is None and "nothing was booked" in cancelled.reply
+    assert not any(isinstance(a, Book) for a in cancelled.actions)
+    again = converse("to denver", state=cancelled.state)
+    assert again.state.status == "collecting" and city(again, "destination") == "Denver"
+    restarted = converse("to boston on december 10th", "start over")
+    assert restarted.state.status == "collecting" and restarted.state.slots.destination is None
+    assert "start over" in restarted.reply and "Where do you want to fly to?" in restarted.reply
+
+
+def test_ambiguous_city_asks_which() -> None:
+    asked = converse("to [portland|toloc.city_name]")
+    assert isinstance(asked.state.pending, Choice)
+    assert "Which Portland do you mean" in asked.reply and "Portland, Maine" in asked.reply
+    assert "Portland, Oregon" in asked.reply
+    for answer, airports in [("maine", ("PWM",)), ("oregon please", ("PDX",)), ("pdx", ("PDX",)),
+                             ("the one in maine", ("PWM",))]:
+        answered = converse(answer, state=asked.state)
+        assert answered.state.pending is None
+        assert answered.state.slots.destination.airports == airports, answer
+    first = converse("the first one", state=asked.state)
+    assert first.state.slots.destination.airports == asked.state.pending.options[0].city.airports
+    unclear = converse("hmm", state=asked.state)
+    assert unclear.state.pending == asked.state.pending and "which one" in unclear.reply
+    other = converse("to denver", state=asked.state)
+    assert other.state.pending is None and city(other, "destination") == "Denver"
+
+
+def test_low_confidence_asks_did_you_mean() -> None:
+    asked = converse("[ontario|fromloc.city_name|0.3]")
+    assert isinstance(asked.state.pending, DidYouMean)
+    assert asked.reply == "Did you mean Ontario, California?"
+    assert asked.state.slots.destination is None
+    yes = converse("yes", state=asked.state)
+    assert city(yes, "destination") == "Ontario" and yes.state.pending is None
+    no = converse("no", state=asked.state)
+    assert no.state.slots.destination is None and "Where do you want to fly to?" in no.reply
+    sure = converse("to [ontario|toloc.city_name|0.3]")  # "to" says it: no need to check
+    assert city(sure, "destination") == "Ontario"
+    bare = converse("[chicago|fromloc.city_name|0.46]")  # a bare city that is no region: the question says it
+    assert city(bare, "destination") == "Chicago" and bare.state.pending is None
+    unsure = converse("hmm [austin|toloc.city_name|0.3] perhaps")  # neither a cue nor a bare answer
+    assert isinstance(unsure.state.pending, DidYouMean) and unsure.reply == "Did you mean Austin, Texas?"
+
+
+def test_a_near_miss_is_suggested() -> None:
+    asked = converse("fly to denvr")
+    assert 'don\'t know a place called "denvr"' in asked.reply and "Did you mean Denver, Colorado?" in asked.reply
+    assert city(converse("yes", state=asked.state), "destination") == "Denver"
+    bare = converse("chicgo")  # untagged leftover words get the same help
+    assert "Did you mean Chicago, Illinois?" in bare.reply
+
+
+def test_re_asks_then_explains_with_an_example() -> None:
+    replies = [converse(*["blorp"] * n).reply for n in (1, 2, 3, 4)]
+    assert all('I don\'t know a place called "blorp"' in r for r in replies)
+    assert "Where do you want to fly to?" in replies[0] and "Where do you want to fly to?" in replies[1]
+    assert 'for example "Denver"' in replies[2] and 'for example "Denver"' in replies[3]
+    recovered = converse("blorp", "blorp", "blorp", "denver", "blorp")
+    assert "When do you need to arrive in Denver?" in recovered.reply  # the count restarts per question
+    dates = converse("to denver", "purple", "purple", "purple")
+    assert 'couldn\'t find a date in "purple"' in dates.reply and 'for example "December 5th"' in dates.reply
+
+
+def test_same_city_both_ends_and_departure_after_arrival_are_refused() -> None:
+    same = converse("from boston", "to boston")
+    assert city(same, "destination") is None and "can't be your destination too" in same.reply
+    late = converse("to denver on december 5th", "leaving on december 8th")
+    assert late.state.slots.departure is None and "You'd leave after you arrive" in late.reply
+
+
+def test_booking_references_in_the_chat() -> None:
+    booked = converse("to boston on december 10th", "yes")
+    state = booked.state.model_copy(update={"bookings": ("K7QX4MPA",)})
+    cancelled = converse("cancel booking k7qx4mpa", state=state)
+    assert cancelled.actions[0] == CancelBooking("K7QX4MPA")
+    unknown = converse("cancel 2b4c6d8f", state=state)
+    assert unknown.actions == [Say(unknown.reply)] and "can't find a booking 2B4C6D8F" in unknown.reply
+    other = converse("cancel AB2CD3EF", state=state)
+    assert "can't find a booking AB2CD3EF" in other.reply
+    mistyped = converse("to denver", "cancel ab12cd34")  # a wrong reference does not abandon the request
+    assert "can't find a booking AB12CD34" in mistyped.reply and city(mistyped, "destination") == "Denver"
+    flight = converse("flight dl1234 to denver")  # reference-like words beside values are not a cancellation
+    assert city(flight, "destination") == "Denver"
+    plain_cancel = converse("cancel", state=state)
+    assert plain_cancel.state.status == "booked" and 'say "cancel K7QX4MPA"' in plain_cancel.reply
+
+
+def test_a_new_request_after_a_booking_starts_a_new_form() -> None:
+    booked = converse("to boston on december 10th", "yes")
+    state = booked.state.model_copy(update={"bookings": ("K7QX4MPA",)})
+    thanks = converse("thanks", state=state)
+    assert thanks.state.status == "booked" and "You're welcome" in thanks.reply
+    second = converse("to miami on december 20th", state=state)
+    assert second.state.status == "confirming" and city(second, "destination") == "Miami"
+    assert second.state.bookings == ("K7QX4MPA",)
+
+
+def test_dates_follow_the_destination_time_zone() -> None:
+    evening = dt.datetime(2026, 11, 26, 20, 0, tzinfo=dt.UTC)  # Friday 05:00 in Tokyo
+    tokyo = converse("to tokyo tomorrow", now=evening)
+    assert arrival(tokyo) == ("2026-11-28", None, None)
+    later = converse("tomorrow", "tokyo", now=evening)  # said before the destination: read again there
+    assert later.state.slots.destination.city == "Tokyo" and arrival(later) == ("2026-11-28", None, None)
+
+
+def test_the_state_round_trips_through_json() -> None:
+    conversation = converse("from boston", "to [portland|toloc.city_name]")
+    assert DialogueState.from_json(conversation.state.to_json()) == conversation.state
+    assert conversation.state.turns == 2
+
+
+def test_the_policy_is_pure() -> None:
+    state = converse("to boston").state
+    first = next_turn(state, tagged("december 10th"), NOW)
+    second = next_turn(state, tagged("december 10th"), NOW)
+    assert first == second and state == converse("to boston").state

@@ -1,0 +1,78 @@
+"""``ticketbot db ...`` and ``ticketbot chat``, run as users run them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from service.cli import app
+from service.storage import make_engine, migrate
+from service.storage.tables import BookingRow
+
+ROOT = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+
+def test_db_upgrade_current_downgrade_on_sqlite(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    result = runner.invoke(app, ["db", "upgrade", "--database-url", url])
+    assert result.exit_code == 0, result.output
+    assert "database at revision 0001" in result.output
+    result = runner.invoke(app, ["db", "current", "--database-url", url])
+    assert "current 0001, head 0001" in result.output
+    result = runner.invoke(app, ["db", "downgrade", "base", "--database-url", url])
+    assert result.exit_code == 0 and "revision None" in result.output
+    assert migrate.current(url) is None
+
+
+def test_db_upgrade_on_postgresql(postgres: Callable[[], str]) -> None:
+    url = postgres()
+    result = runner.invoke(app, ["db", "upgrade", "--database-url", url])
+    assert result.exit_code == 0, result.output
+    assert migrate.current(url) == "0001"
+
+
+def test_the_database_url_comes_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TICKETBOT_DATABASE_URL", raising=False)
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    assert (tmp_path / "ticketbot.db").is_file()  # the default: a SQLite file here
+    monkeypatch.setenv("TICKETBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'elsewhere.db'}")
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    assert migrate.current(f"sqlite:///{tmp_path / 'elsewhere.db'}") == "0001"
+
+
+def test_chat_reads_piped_lines_and_books(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'chat.db'}"
+    lines = ["hi", "i want to arrive in taipei on november 2nd", "no, make it the 3rd", "yes"]
+    completed = subprocess.run(
+        [sys.executable, "-m", "service.cli", "chat", "--database-url", url, "--now", "2026-11-26T10:00:00Z",
+         "--device", "cpu"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=ROOT,
+        check=True,
+    )
+    out = completed.stdout.splitlines()
+    assert out[0] == "bot> Hi! I can book you a flight. Where do you want to fly to?"
+    assert [line for line in out if line.startswith("you> ")] == [f"you> {line}" for line in lines]
+    assert "Taipei (TPE, TSA), arriving on Wednesday, November 3, 2027" in out[-3]
+    assert out[-1].startswith("bot> Booked! Your reference is ")
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        [booking] = connection.execute(select(BookingRow.reference, BookingRow.destination_city)).all()
+    engine.dispose()
+    assert booking.destination_city == "Taipei" and booking.reference in out[-1]
+
+
+def test_chat_rejects_a_bad_clock(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["chat", "--database-url", f"sqlite:///{tmp_path / 'x.db'}", "--now", "soon"])
+    assert result.exit_code == 2 and "--now must be an ISO date-time" in result.output
