@@ -372,6 +372,39 @@ def chat(
         engine.dispose()
 
 
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on; default TICKETBOT_HOST or 127.0.0.1.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port; default TICKETBOT_PORT or 8000.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Processes; default TICKETBOT_WORKERS or 1.")] = None,
+    migrate_first: Annotated[
+        bool, typer.Option("--migrate/--no-migrate", help="Bring the database's tables up to date first.")
+    ] = True,
+) -> None:
+    """Run the chat API, the demo page and the widget (settings from TICKETBOT_* variables)."""
+    import uvicorn
+
+    from service.api.logs import configure_logging
+    from service.storage import migrate
+
+    settings = _settings(host=host, port=port, workers=workers)
+    configure_logging(settings.log_level)
+    if migrate_first:
+        migrate.upgrade(settings.database_url)
+    uvicorn.run(
+        "service.api:serve_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        log_config=None,
+        access_log=False,
+        server_header=False,
+    )
+
+
 def main() -> None:
     app()
 

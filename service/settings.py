@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 __all__ = ["DEFAULT_DATABASE_URL", "Settings"]
 
@@ -32,3 +32,55 @@ class Settings(BaseSettings):
     device: Annotated[str, Field(description="Where the tagger runs: auto (CUDA when available), cpu or cuda.")] = (
         "auto"
     )
+
+    # --- the HTTP service -------------------------------------------------------------------
+    host: Annotated[str, Field(description="Address `ticketbot serve` listens on.")] = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535, description="Port `ticketbot serve` listens on.")] = 8000
+    workers: Annotated[int, Field(ge=1, description="Server processes; each loads its own tagger.")] = 1
+    admin_key: Annotated[
+        SecretStr | None,
+        Field(description="Key for `GET /api/v1/bookings` (header X-Admin-Key); unset disables it."),
+    ] = None
+    cors_origins: Annotated[
+        list[str],
+        NoDecode,
+        Field(description="Comma-separated origins whose pages may embed the widget and call the API."),
+    ] = []
+    rate_limit_client: Annotated[
+        str, Field(description="Requests allowed per client address (limits syntax, e.g. 120/minute).")
+    ] = "120/minute"
+    rate_limit_conversation: Annotated[str, Field(description="Messages allowed per conversation (limits syntax).")] = (
+        "30/minute"
+    )
+    rate_limit_storage: Annotated[
+        str, Field(description="Where rate-limit counters live: memory:// (per process) or redis://host:port.")
+    ] = "memory://"
+    batch_max: Annotated[int, Field(ge=1, description="Most messages the tagger reads in one call.")] = 32
+    batch_wait_ms: Annotated[
+        float, Field(ge=0, description="Longest a message waits for others to share its tagger call.")
+    ] = 2.0
+    torch_threads: Annotated[
+        int | None, Field(ge=1, description="CPU threads for the tagger; default: PyTorch's choice.")
+    ] = None
+    log_level: Annotated[str, Field(description="DEBUG, INFO, WARNING or ERROR.")] = "INFO"
+    forwarded_allow_ips: Annotated[
+        str, Field(description="Proxies trusted for X-Forwarded-For (uvicorn's --forwarded-allow-ips).")
+    ] = "127.0.0.1"
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("rate_limit_client", "rate_limit_conversation")
+    @classmethod
+    def _check_limit(cls, value: str) -> str:
+        from limits import parse_many
+
+        try:
+            parse_many(value)
+        except ValueError as error:
+            raise ValueError(f"not a rate limit such as '120/minute': {value!r}") from error
+        return value

@@ -1,0 +1,73 @@
+"""Dependencies routes declare: the services, the caller's token, rate limits."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from .errors import ApiError
+from .services import Services
+
+__all__ = ["BearerToken", "IdempotencyKey", "ServicesDep", "client_limit"]
+
+_BEARER = re.compile(r"^Bearer ([A-Za-z0-9_\-]{16,128})$")
+_KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
+
+
+def get_services(request: Request) -> Services:
+    return request.app.state.services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def bearer_token(
+    authorization: Annotated[str | None, Header(description="`Bearer <token>` of the conversation")] = None,
+) -> str:
+    if not authorization:
+        raise ApiError(401, "unauthorized", "this needs the conversation's token: Authorization: Bearer <token>",
+                       {"WWW-Authenticate": "Bearer"})  # fmt: skip
+    match = _BEARER.match(authorization.strip())
+    if match is None:
+        raise ApiError(401, "unauthorized", "the Authorization header must be 'Bearer <token>'",
+                       {"WWW-Authenticate": "Bearer"})  # fmt: skip
+    return match.group(1)
+
+
+BearerToken = Annotated[str, Depends(bearer_token)]
+
+
+def idempotency_key(
+    key: Annotated[
+        str | None,
+        Header(alias="Idempotency-Key", description="Repeat a message safely: the same key gets the same answer."),
+    ] = None,
+) -> str | None:
+    if key is not None and not _KEY.match(key):
+        raise ApiError(422, "invalid_request", "Idempotency-Key must be 1 to 128 visible ASCII characters")
+    return key
+
+
+IdempotencyKey = Annotated[str | None, Depends(idempotency_key)]
+
+
+def client_limit(request: Request) -> None:
+    """Per-client-address limit, on every API call."""
+    services: Services = request.app.state.services
+    address = request.client.host if request.client else "unknown"
+    wait = services.limits.client(address)
+    if wait is not None:
+        services.metrics.rate_limited.labels("client").inc()
+        raise ApiError(429, "rate_limited", f"too many requests from this address; try again in {wait} s",
+                       {"Retry-After": str(wait)})  # fmt: skip
+
+
+def conversation_limit(request: Request, conversation_id: str) -> None:
+    services: Services = request.app.state.services
+    wait = services.limits.conversation(conversation_id)
+    if wait is not None:
+        services.metrics.rate_limited.labels("conversation").inc()
+        raise ApiError(429, "rate_limited", f"too many messages in this conversation; try again in {wait} s",
+                       {"Retry-After": str(wait)})  # fmt: skip

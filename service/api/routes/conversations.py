@@ -1,0 +1,69 @@
+"""``/api/v1/conversations``: start a conversation, send it messages, read it back."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Request, status
+from starlette.concurrency import run_in_threadpool
+
+from ...errors import ConversationNotFound
+from ...manager import ConversationView, NewConversation, TurnResult
+from ..deps import BearerToken, IdempotencyKey, ServicesDep, client_limit, conversation_limit
+from ..errors import responses
+from ..schemas import MessageIn
+
+router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"], dependencies=[Depends(client_limit)])
+
+_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _known_shape(conversation_id: str) -> str:
+    if not _ID.match(conversation_id):  # same answer as a wrong token: nothing to learn
+        raise ConversationNotFound("no such conversation")
+    return conversation_id
+
+
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, response_model=NewConversation, responses=responses(429, 503),
+    summary="Start a conversation",
+)  # fmt: skip
+async def start(services: ServicesDep) -> NewConversation:
+    """Returns the greeting and the conversation's token: keep it, it is shown only once."""
+    return await run_in_threadpool(services.manager.start)
+
+
+@router.post(
+    "/{conversation_id}/messages", response_model=TurnResult, responses=responses(400, 401, 404, 409, 422, 429, 503),
+    summary="Send a customer message",
+)  # fmt: skip
+async def send_message(
+    conversation_id: str,
+    request: Request,
+    services: ServicesDep,
+    token: BearerToken,
+    key: IdempotencyKey,
+    message: Annotated[MessageIn, Body()],
+) -> TurnResult:
+    """The bot's reply, the booking's state after it, and what the tagger understood."""
+    _known_shape(conversation_id)
+    conversation_limit(request, conversation_id)
+    parse = await services.batcher.parse(message.text)
+    result = await run_in_threadpool(
+        services.manager.reply,
+        conversation_id=conversation_id, token=token, text=message.text, idempotency_key=key, parse=parse,
+    )  # fmt: skip
+    if result.status == "booked" and result.booking is not None and result.booking.status == "confirmed":
+        services.metrics.bookings.inc()
+    return result
+
+
+@router.get(
+    "/{conversation_id}", response_model=ConversationView, responses=responses(401, 404, 429, 503),
+    summary="Read a conversation",
+)  # fmt: skip
+async def read(conversation_id: str, services: ServicesDep, token: BearerToken) -> ConversationView:
+    """State, bookings and the transcript, for a reload of the chat."""
+    _known_shape(conversation_id)
+    return await run_in_threadpool(services.manager.conversation, conversation_id=conversation_id, token=token)

@@ -1,0 +1,1 @@
+/* the chat widget: see the widget issue */
