@@ -31,9 +31,8 @@ def option(place: Place) -> Option:
     return Option(city=place.city, label=place.label, region=place.region, country=place.country)
 
 
-
 class SlotFiller:
-    """The working copy of one turn: the state so far, what to say, what to do."""
+    """The working copy of one turn (the state so far, what to say, what to do) and how values fill slots."""
 
     def __init__(self, state: DialogueState, understood: Understanding, now: dt.datetime) -> None:
         self.state = state.model_copy(update={"turns": state.turns + 1})

@@ -75,7 +75,7 @@ class _Turn(SlotFiller):
         elif "cancel" in u.acts:
             self.on_cancel()
         elif self.state.status in ("booked", "cancelled") and not u.has_values:
-            self.after_done()
+            self.small_talk()
         else:
             if self.state.status in ("booked", "cancelled"):
                 self.reset("collecting")
@@ -120,9 +120,6 @@ class _Turn(SlotFiller):
         else:
             self.reset("cancelled")
             self.notes.append("OK, I've cancelled this request; nothing was booked.")
-
-    def after_done(self) -> None:
-        self.small_talk()
 
     def on_pending(self) -> bool:
         """Handle the answer to "Did you mean ...?" or "Which ...?"; False: it was not one."""
@@ -203,9 +200,8 @@ class _Turn(SlotFiller):
         else:
             missing = state.missing()
             if missing:
-                self.acknowledge(missing[0])
-            if missing:
                 slot = missing[0]
+                self.acknowledge(slot)
                 if self.trouble and not self.progress and self.question is None:
                     self.fail(slot)
                 self.set(status="collecting", requested=slot)
