@@ -29,7 +29,7 @@ DeviceOption = Annotated[str, typer.Option("--device", help="auto (CUDA when ava
 
 
 def _fail(message: str) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)  # paths stay greppable
     return typer.Exit(code=2)
 
 

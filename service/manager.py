@@ -18,7 +18,6 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -31,29 +30,17 @@ from .dialogue import (
     CancelBooking,
     DialogueState,
     Say,
-    SlotName,
-    Slots,
-    Status,
     messages,
     next_turn,
     opening,
 )
 from .errors import BookingNotFound, ConversationNotFound, IdempotencyKeyReused, StorageUnavailable
+from .results import ConversationView, NewConversation, TranscriptTurn, TurnResult, Understood
 from .storage import new_reference, repository
 from .storage.tables import ConversationRow
 from .tokens import hash_token, new_token, token_matches
 
-__all__ = [
-    "ConversationView",
-    "DialogueManager",
-    "NewConversation",
-    "Parser",
-    "TaggedToken",
-    "TranscriptTurn",
-    "TurnResult",
-    "Understood",
-    "UnderstoodSpan",
-]
+__all__ = ["ConversationView", "DialogueManager", "NewConversation", "Parser", "TurnResult"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -65,80 +52,6 @@ class Parser(Protocol):
     """Anything that tags messages like ``model.Tagger`` (the API injects a batching one)."""
 
     def parse(self, texts: Sequence[str]) -> list[Parse]: ...
-
-
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class TaggedToken(_Out):
-    token: str
-    tag: str
-
-
-class UnderstoodSpan(_Out):
-    slot: str
-    text: str
-    start: int
-    end: int
-    confidence: float
-
-
-class Understood(_Out):
-    """What the tagger made of the message, for the client to show."""
-
-    intent: str
-    tags: list[TaggedToken]
-    spans: list[UnderstoodSpan]
-
-    @classmethod
-    def of(cls, parse: Parse) -> Understood:
-        return cls(
-            intent=parse.intent,
-            tags=[TaggedToken(token=t, tag=g) for t, g in zip(parse.tokens, parse.tags, strict=True)],
-            spans=[UnderstoodSpan(slot=s.slot, text=s.text, start=s.start, end=s.end, confidence=s.confidence)
-                   for s in parse.spans],
-        )
-
-
-class TurnResult(_Out):
-    """The bot's answer to one message, with the conversation's state after it."""
-
-    conversation_id: str
-    reply: str
-    status: Status
-    slots: Slots
-    missing: list[SlotName]
-    booking: Booking | None = None
-    understood: Understood | None = None
-
-
-class NewConversation(_Out):
-    conversation_id: str
-    token: str
-    reply: str
-    status: Status
-    slots: Slots
-    missing: list[SlotName]
-
-
-class TranscriptTurn(_Out):
-    seq: int
-    user: str | None
-    reply: str
-    status: Status
-    at: dt.datetime
-
-
-class ConversationView(_Out):
-    conversation_id: str
-    status: Status
-    slots: Slots
-    missing: list[SlotName]
-    bookings: list[Booking]
-    turns: list[TranscriptTurn]
-    created_at: dt.datetime
-    updated_at: dt.datetime
 
 
 def _utcnow() -> dt.datetime:

@@ -99,6 +99,7 @@ _RELATIVE = {
     ("yesterday",): "yesterday",
     ("next", "week"): "in 1 week",
 }
+_PERIODS = frozenset({("in", "the", "morning"), ("in", "the", "afternoon"), ("in", "the", "evening")})
 _GLUE = frozenset({"on", "the", ",", "of", "in", "this", "morning", "afternoon", "evening", "night"})
 _ORDINAL = re.compile(r"^(\d{1,2})(st|nd|rd|th)$")
 _HOUR = re.compile(r"^(\d{1,2})(?::([0-5]\d))?$")
@@ -220,34 +221,38 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
 
 def _time_at(words: list[str], i: int, qualified: bool) -> tuple[int, dt.time] | None:
     """A time of day starting at ``words[i]``: (end, time). Bare hours count only after a qualifier."""
-    n = len(words)
     word = words[i]
     if word in {"noon", "midday"}:
         return i + 1, dt.time(12, 0)
     if word == "midnight":
         return i + 1, dt.time(0, 0)
     match = _HOUR.match(word)
-    if not match:
+    if not match or int(match.group(1)) > 23:
         return None
-    hour, minute = int(match.group(1)), int(match.group(2) or 0)
-    nxt = words[i + 1] if i + 1 < n else ""
-    if nxt in {"am", "pm"} and 1 <= hour <= 12:
-        return i + 2, _read_time(f"{hour}:{minute:02d} {nxt}")
-    if nxt == "o'clock" or (match.group(2) and hour <= 23):
+    spoken = _spoken_time(words, i, int(match.group(1)), int(match.group(2) or 0), bool(match.group(2)), qualified)
+    if spoken is None:
+        return None
+    end, text = spoken
+    time = _read_time(text)
+    return None if time is None else (end, time)
+
+
+def _spoken_time(
+    words: list[str], i: int, hour: int, minute: int, has_minutes: bool, qualified: bool
+) -> tuple[int, str] | None:
+    """Where a time that starts with an hour ends, and how to write it for ``dateparser``."""
+    nxt = words[i + 1] if i + 1 < len(words) else ""
+    if nxt in {"am", "pm"}:
+        return (i + 2, f"{hour}:{minute:02d} {nxt}") if 1 <= hour <= 12 else None
+    if nxt == "o'clock" or has_minutes:
         end = i + 2 if nxt == "o'clock" else i + 1
-        if match.group(2) and hour > 12:
-            return end, _read_time(f"{hour}:{minute:02d}")
-        return end, _read_time(f"{_flight_hour(hour)}:{minute:02d}")
+        return end, f"{hour if hour > 12 else _flight_hour(hour)}:{minute:02d}"
     rest = tuple(words[i + 1 : i + 4])
-    if rest[:3] in {("in", "the", "morning"), ("in", "the", "afternoon"), ("in", "the", "evening")} or rest[:2] == (
-        "at",
-        "night",
-    ):
-        afternoon = rest[2:3] in {("afternoon",), ("evening",)} or rest[:2] == ("at", "night")
-        end = i + (3 if rest[0] == "at" else 4)
-        return end, _read_time(f"{hour}:{minute:02d} {'pm' if afternoon else 'am'}")
-    if qualified and 1 <= hour <= 12 and not (nxt in _MONTHS or nxt in {"/", "day", "days", "week", "weeks"}):
-        return i + 1, _read_time(f"{_flight_hour(hour)}:{minute:02d}")
+    if 1 <= hour <= 12 and (rest in _PERIODS or rest[:2] == ("at", "night")):
+        afternoon = rest[2:] in {("afternoon",), ("evening",)} or rest[:2] == ("at", "night")
+        return i + (3 if rest[0] == "at" else 4), f"{hour}:{minute:02d} {'pm' if afternoon else 'am'}"
+    if qualified and 1 <= hour <= 12 and nxt not in _MONTHS and nxt not in {"/", "day", "days", "week", "weeks"}:
+        return i + 1, f"{_flight_hour(hour)}:{minute:02d}"
     return None
 
 
@@ -255,11 +260,9 @@ def _flight_hour(hour: int) -> int:
     return hour + 12 if 1 <= hour <= 6 else hour
 
 
-def _read_time(text: str) -> dt.time:
+def _read_time(text: str) -> dt.time | None:
     parsed = dateparser.parse(text, languages=["en"], settings={"RELATIVE_BASE": dt.datetime(2000, 1, 1)})
-    if parsed is None:  # pragma: no cover - the grammar only hands over well-formed times
-        raise ValueError(f"unreadable time {text!r}")
-    return parsed.time().replace(second=0, microsecond=0)
+    return None if parsed is None else parsed.time().replace(second=0, microsecond=0)
 
 
 def find_moments(tokens: Sequence[str]) -> list[Moment]:

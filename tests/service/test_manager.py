@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from service import manager as manager_module
 from service.errors import BookingNotFound, ConversationNotFound, IdempotencyKeyReused, StorageUnavailable
 from service.manager import DialogueManager, NewConversation, TurnResult
-from service.storage import repository
+from service.storage import make_engine, make_sessions, repository
 from service.storage.tables import BookingRow, TurnRow
 from tests.service.conftest import NOW, LexicalParser
 
@@ -189,3 +189,13 @@ def test_a_turn_and_its_booking_commit_together(
 def test_the_lexical_parser_is_a_fair_stand_in() -> None:
     [parse] = LexicalParser().parse(["to Denver [please]"])
     assert parse.tokens == ["to", "denver", "(", "please", ")"] and set(parse.tags) == {"O"}
+
+
+def test_an_unreachable_database_is_reported_as_unavailable() -> None:
+    engine = make_engine("postgresql://postgres@127.0.0.1:1/nowhere", connect_args={"connect_timeout": 2})
+    try:
+        manager = DialogueManager(sessions=make_sessions(engine), parser=LexicalParser(), clock=lambda: NOW)
+        with pytest.raises(StorageUnavailable):
+            manager.start()
+    finally:
+        engine.dispose()

@@ -87,7 +87,9 @@ def test_two_dates_stay_apart_and_positions_match_the_tokens() -> None:
     assert (second.date, second.time, second.qualifier) == ("december 4", dt.time(12, 0), "by")
 
 
-@pytest.mark.parametrize("text", ["1 ticket to boston", "i may go to boston", "flight 5 to denver", "yes", ""])
+@pytest.mark.parametrize(
+    "text", ["1 ticket to boston", "i may go to boston", "flight 5 to denver", "yes", "", "25:00 o'clock", "13 pm"]
+)
 def test_numbers_and_words_that_are_not_dates(text: str) -> None:
     assert find_moments(tokenize(text)) == []
 
