@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Depends, Request, status
 from starlette.concurrency import run_in_threadpool
 
 from ...errors import ConversationNotFound
-from ...manager import ConversationView, NewConversation, TurnResult
+from ...results import ConversationView, NewConversation, TurnResult
 from ..deps import BearerToken, IdempotencyKey, ServicesDep, client_limit, conversation_limit
 from ..errors import responses
 from ..schemas import MessageIn
