@@ -21,6 +21,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dateparser
@@ -123,6 +124,13 @@ class Moment:
     qualifier: Qualifier | None
 
 
+@lru_cache(maxsize=65536)
+def _read_number(window: str) -> tuple[int | None, int | None]:
+    """(as an ordinal, as a cardinal), cached: number-parser rebuilds its tables on every call,
+    which costs milliseconds, and the same few words come back all day."""
+    return parse_ordinal(window, language="en"), parse_number(window, language="en")
+
+
 def _numbers(tokens: Sequence[str]) -> list[str]:
     """Number words as digits, ordinals keeping their suffix: "june fourteenth" -> "june 14th".
 
@@ -136,7 +144,7 @@ def _numbers(tokens: Sequence[str]) -> list[str]:
             window = " ".join(words[i : i + size])
             if size > len(words) - i or not re.fullmatch(r"[a-z\- ]+", window):
                 continue
-            ordinal, number = parse_ordinal(window), parse_number(window)
+            ordinal, number = _read_number(window)
             if ordinal is not None and number is None and 1 <= ordinal <= 31:
                 suffix = {1: "st", 2: "nd", 3: "rd"}.get(ordinal % 10 if ordinal not in (11, 12, 13) else 0, "th")
                 words[i : i + size] = [f"{ordinal}{suffix}"] + [""] * (size - 1)
