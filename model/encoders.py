@@ -1,8 +1,9 @@
 """The lecture's ways of turning words into vectors, behind one interface.
 
-Each encoder reads one entry of ``Batch.features`` and returns ``(batch, time, dim)``;
-``CombinedEncoder`` concatenates any subset, so 1-of-N, word hashing and characters
-combine freely.
+Each encoder reads one entry of ``Batch.features`` (one row per distinct word of the
+batch) and returns ``(words, dim)``; ``CombinedEncoder`` concatenates any subset, so
+1-of-N, word hashing and characters combine freely, then places the rows at the
+sentences' positions: ``(batch, time, dim)``, zeros on padding.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from torch import nn
 from .config import TaggerConfig
 from .vocab import Vocabulary
 
-__all__ = ["CharEncoder", "CombinedEncoder", "HashEncoder", "OneHotEncoder", "TokenEncoder"]
+__all__ = ["CharEncoder", "CombinedEncoder", "HashEncoder", "OneHotEncoder", "TokenEncoder", "place"]
 
 
 class TokenEncoder(nn.Module):
@@ -65,7 +66,7 @@ class HashEncoder(TokenEncoder):
         self.output_dim = dim
 
     def forward(self, features: dict[str, torch.Tensor]) -> torch.Tensor:
-        return self.embedding(features[self.feature]).sum(dim=2)
+        return self.embedding(features[self.feature]).sum(dim=1)
 
 
 class CharEncoder(TokenEncoder):
@@ -80,14 +81,12 @@ class CharEncoder(TokenEncoder):
         self.output_dim = filters
 
     def forward(self, features: dict[str, torch.Tensor]) -> torch.Tensor:
-        chars = features[self.feature]  # (batch, time, width)
-        batch, time, width = chars.shape
-        flat = chars.reshape(batch * time, width)
-        hidden = self.conv(self.embedding(flat).transpose(1, 2))  # (batch*time, filters, width)
-        hidden = hidden.masked_fill((flat == Vocabulary.PAD)[:, None, :], float("-inf"))
+        chars = features[self.feature]  # (words, width)
+        hidden = self.conv(self.embedding(chars).transpose(1, 2))  # (words, filters, width)
+        hidden = hidden.masked_fill((chars == Vocabulary.PAD)[:, None, :], float("-inf"))
         pooled = hidden.max(dim=2).values
         pooled = torch.where(torch.isfinite(pooled), pooled, torch.zeros_like(pooled))
-        return torch.relu(pooled).reshape(batch, time, -1)
+        return torch.relu(pooled)
 
 
 class CombinedEncoder(nn.Module):
@@ -106,5 +105,15 @@ class CombinedEncoder(nn.Module):
         self.encoders = nn.ModuleDict(built)
         self.output_dim = sum(e.output_dim for e in built.values())
 
-    def forward(self, features: dict[str, torch.Tensor]) -> torch.Tensor:
+    def rows(self, features: dict[str, torch.Tensor]) -> torch.Tensor:
+        """One vector per word: ``(words, output_dim)``."""
         return torch.cat([encoder(features) for encoder in self.encoders.values()], dim=-1)
+
+    def forward(self, features: dict[str, torch.Tensor], positions: torch.Tensor) -> torch.Tensor:
+        """``positions`` (batch, time) holds each token's row plus one, 0 for padding."""
+        return place(self.rows(features), positions)
+
+
+def place(rows: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
+    """Put word vectors at the sentences' positions: ``(batch, time, dim)``, zeros on padding."""
+    return torch.cat([rows.new_zeros(1, rows.shape[1]), rows])[positions]

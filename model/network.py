@@ -51,9 +51,12 @@ class SlotIntentNetwork(nn.Module):
         self.intent_head = nn.Linear(2 * width, intents)
         self.crf = CRF(tags) if config.crf else None
 
-    def forward(self, batch: Batch, intent_weight: float = 1.0) -> NetworkOutput:
+    def forward(self, batch: Batch, intent_weight: float = 1.0, embedded: torch.Tensor | None = None) -> NetworkOutput:
+        """``embedded``: the encoder's output when the caller has it already (inference caches it)."""
         mask = batch.mask
-        hidden = self.recurrent(self.dropout(self.encoder(batch.features)), batch.lengths)
+        if embedded is None:
+            embedded = self.encoder(batch.features, batch.words)
+        hidden = self.recurrent(self.dropout(embedded), batch.lengths)
         hidden = self.dropout(hidden)
         emissions = self.slot_head(hidden)
         # the intent sees the whole sentence: max- and mean-pooled states of real tokens

@@ -20,7 +20,8 @@ from .bio import allowed_transitions, bio_spans
 from .checkpoint import Checkpoint, load_checkpoint
 from .config import TaggerConfig
 from .device import resolve_device
-from .features import Featurizer
+from .encoders import place
+from .features import Batch, Featurizer
 from .network import SlotIntentNetwork
 from .tokenize import tokenize
 from .viterbi import decode
@@ -29,6 +30,7 @@ from .vocab import LabelSet, Vocabulary
 __all__ = ["DEFAULT_MODEL", "Parse", "Span", "Tagger"]
 
 DEFAULT_MODEL = "atis.pt"
+_CACHED_WORDS = 50_000  # ~45 MB of word vectors at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,7 @@ class Tagger:
         self.card = card or {}
         self._potentials: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._outside = tags.index("O")
+        self._vectors: dict[str, torch.Tensor] = {}
         self.keep = 10  # labels per token in the decoding lattice; len(tags) decodes exactly
         self.temperature = 1.0  # divides the potentials when confidences are computed (calibration)
 
@@ -155,14 +158,32 @@ class Tagger:
 
     def _scores(self, sentences: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
         """Per-token log-potentials and intent probabilities, computed in one network call."""
-        batch = self.featurizer(sentences).to(self.device)
+        distinct, positions, lengths, mask = self.featurizer.index(sentences)
         with torch.inference_mode():
-            output = self.network(batch)
+            embedded = place(self._word_vectors(distinct), positions.to(self.device))
+            batch = Batch({}, positions, lengths, mask.to(self.device))
+            output = self.network(batch, embedded=embedded)
             emissions = output.emissions
             if self.network.crf is None:
                 emissions = torch.log_softmax(emissions, dim=-1)
             intent_probs = torch.softmax(output.intent_logits, dim=-1)
         return emissions.float().cpu().numpy(), intent_probs.float().cpu().numpy()
+
+    def _word_vectors(self, words: Sequence[str]) -> torch.Tensor:
+        """The encoder's vector of each word, from a cache: in inference a word's vector never
+        changes, and the same few hundred words make up most messages."""
+        missing = [w for w in words if w not in self._vectors]
+        if missing:
+            if len(self._vectors) + len(missing) > _CACHED_WORDS:
+                self._vectors.clear()
+            features = {k: v.to(self.device) for k, v in self.featurizer.features(missing).items()}
+            self._vectors.update(zip(missing, self.network.encoder.rows(features), strict=True))
+        return torch.stack([self._vectors[w] for w in words])
+
+    def refresh(self) -> None:
+        """Forget what was computed from the weights (call after changing them)."""
+        self._potentials = None
+        self._vectors.clear()
 
     def _chain(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Transition, start and end scores, ``-inf`` where BIO forbids a move (cached)."""

@@ -158,7 +158,7 @@ def train(
             if on_batch is not None:
                 on_batch(number, len(batches), total / number)
         network.eval()
-        tagger._potentials = None  # CRF transitions changed
+        tagger.refresh()  # the weights changed
         dev = evaluate_tagger(tagger, corpus.dev)
         report = EpochReport(
             epoch,
@@ -181,7 +181,7 @@ def train(
             if stale >= train_config.patience:
                 break
     network.load_state_dict(best_state)
-    tagger._potentials = None
+    tagger.refresh()
     result.seconds = time.perf_counter() - started
     tagger.card = {
         "data": data_name,

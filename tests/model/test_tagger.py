@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -113,3 +114,14 @@ def test_pruned_lattice_decodes_like_the_exact_one(small_tagger: Tagger, flights
         assert a.tags == b.tags
         # the labels left out of the lattice hold a little probability mass on uncertain tokens
         assert [s.confidence for s in a.spans] == pytest.approx([s.confidence for s in b.spans], abs=0.02)
+
+
+def test_word_vector_cache_computes_what_the_network_computes(small_tagger: Tagger) -> None:
+    sentences = [["show", "me", "flights", "from", "boston", "to", "denver"], ["to", "boston", "please"]]
+    small_tagger.refresh()
+    cold, _ = small_tagger._scores(sentences)
+    warm, _ = small_tagger._scores(sentences)  # every word now comes from the cache
+    with torch.inference_mode():
+        output = small_tagger.network(small_tagger.featurizer(sentences))
+        direct = torch.log_softmax(output.emissions, dim=-1).numpy()
+    assert np.allclose(cold, direct, atol=1e-5) and np.array_equal(cold, warm)
