@@ -19,7 +19,7 @@ from .errors import CheckpointError
 __all__ = ["FORMAT", "FORMAT_VERSION", "Checkpoint", "load_checkpoint", "save_checkpoint"]
 
 FORMAT = "ticketbot-tagger"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: a list of weight sets (an ensemble when longer than one); 1 is still read
 
 
 @dataclass(slots=True)
@@ -29,7 +29,7 @@ class Checkpoint:
     chars: list[str]
     tags: list[str]
     intents: list[str]
-    state_dict: dict[str, torch.Tensor]
+    state_dicts: list[dict[str, torch.Tensor]]  # one per member network; usually one
     train_config: TrainConfig | None = None
     card: dict[str, Any] = field(default_factory=dict)
     temperature: float = 1.0  # confidence calibration, fitted on dev
@@ -47,7 +47,9 @@ def save_checkpoint(checkpoint: Checkpoint, path: str | Path) -> None:
         "chars": list(checkpoint.chars),
         "tags": list(checkpoint.tags),
         "intents": list(checkpoint.intents),
-        "state_dict": {k: v.detach().cpu().contiguous() for k, v in checkpoint.state_dict.items()},
+        "state_dicts": [
+            {k: v.detach().cpu().contiguous() for k, v in state.items()} for state in checkpoint.state_dicts
+        ],
         "card": checkpoint.card,
         "temperature": float(checkpoint.temperature),
     }
@@ -66,7 +68,7 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
         raise CheckpointError(f"{path}: not a readable checkpoint ({error})") from error
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise CheckpointError(f"{path}: not a ticketbot tagger checkpoint")
-    if payload.get("format_version") != FORMAT_VERSION:
+    if payload.get("format_version") not in (1, FORMAT_VERSION):
         raise CheckpointError(
             f"{path}: format version {payload.get('format_version')}, this code reads {FORMAT_VERSION}"
         )
@@ -78,7 +80,7 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
             chars=payload["chars"],
             tags=payload["tags"],
             intents=payload["intents"],
-            state_dict=payload["state_dict"],
+            state_dicts=payload["state_dicts"] if payload["format_version"] > 1 else [payload["state_dict"]],
             card=payload.get("card") or {},
             temperature=float(payload.get("temperature", 1.0)),
         )

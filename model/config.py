@@ -77,12 +77,13 @@ class TrainConfig:
     intent_weight: float = 1.0
     city_swap: float = 0.0  # chance per sentence and epoch that its cities become world cities
     date_swap: float = 0.0  # chance per sentence and epoch that its dates are written as typed ("nov. 27th")
+    distill_weight: float = 0.0  # with a teacher: share of the loss that follows its probabilities
 
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.batch_size < 1 or self.patience < 1 or self.min_count < 1:
             raise ValueError("epochs, batch_size, patience and min_count must be positive")
-        if not (0.0 <= self.city_swap <= 1.0 and 0.0 <= self.date_swap <= 1.0):
-            raise ValueError("city_swap and date_swap are probabilities in [0, 1]")
+        if not all(0.0 <= p <= 1.0 for p in (self.city_swap, self.date_swap, self.distill_weight)):
+            raise ValueError("city_swap, date_swap and distill_weight lie in [0, 1]")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -21,6 +21,7 @@ from .checkpoint import Checkpoint, load_checkpoint
 from .config import TaggerConfig
 from .device import resolve_device
 from .encoders import place
+from .ensemble import EnsembleNetwork
 from .features import Batch, Featurizer
 from .network import SlotIntentNetwork
 from .tokenize import tokenize
@@ -66,7 +67,7 @@ class Tagger:
 
     def __init__(
         self,
-        network: SlotIntentNetwork,
+        network: SlotIntentNetwork | EnsembleNetwork,
         featurizer: Featurizer,
         tags: LabelSet,
         intents: LabelSet,
@@ -85,6 +86,11 @@ class Tagger:
         self.keep = 10  # labels per token in the decoding lattice; len(tags) decodes exactly
         self.temperature = 1.0  # divides the potentials when confidences are computed (calibration)
 
+    def members(self) -> list[SlotIntentNetwork]:
+        """The networks that vote: one, or an ensemble's members."""
+        network = self.network
+        return list(network.members) if isinstance(network, EnsembleNetwork) else [network]  # type: ignore[arg-type]
+
     @property
     def config(self) -> TaggerConfig:
         return self.network.config
@@ -93,14 +99,15 @@ class Tagger:
     @classmethod
     def from_checkpoint(cls, checkpoint: Checkpoint, device: str | torch.device | None = None) -> Tagger:
         words, chars = Vocabulary(checkpoint.words), Vocabulary(checkpoint.chars)
-        network = SlotIntentNetwork(
-            checkpoint.config,
-            words=len(words),
-            chars=len(chars),
-            tags=checkpoint.tags,
-            intents=len(checkpoint.intents),
-        )
-        network.load_state_dict(checkpoint.state_dict)
+        members = []
+        for state in checkpoint.state_dicts:
+            member = SlotIntentNetwork(
+                checkpoint.config, words=len(words), chars=len(chars), tags=checkpoint.tags,
+                intents=len(checkpoint.intents),
+            )  # fmt: skip
+            member.load_state_dict(state)
+            members.append(member)
+        network = members[0] if len(members) == 1 else EnsembleNetwork(members)
         tagger = cls(
             network,
             Featurizer(checkpoint.config, words, chars),
@@ -124,7 +131,7 @@ class Tagger:
             chars=self.featurizer.chars.items(),
             tags=self.tags.labels(),
             intents=self.intents.labels(),
-            state_dict=self.network.state_dict(),
+            state_dicts=[m.state_dict() for m in self.members()],
             card=self.card,
             temperature=self.temperature,
             **extra,

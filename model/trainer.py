@@ -104,6 +104,35 @@ def _batches(
     return batches
 
 
+def _check_teacher(
+    teacher: Tagger, words: Vocabulary, chars: Vocabulary, tags: LabelSet, intents: LabelSet, config: TaggerConfig
+) -> None:
+    if config.crf:
+        raise ValueError("distillation trains a softmax head: drop --crf")
+    same = (
+        teacher.featurizer.words.items() == words.items()
+        and teacher.tags.labels() == tags.labels()
+        and teacher.intents.labels() == intents.labels()
+        and teacher.featurizer.chars.items() == chars.items()
+    )
+    features = ("encoders", "hash_buckets", "max_trigrams", "max_chars")
+    same = same and all(getattr(teacher.config, f) == getattr(config, f) for f in features)
+    if not same:
+        raise ValueError("the teacher was trained on other data or with other encoders: its labels differ")
+
+
+def _distillation_loss(teacher: Tagger, batch: Batch, output) -> torch.Tensor:
+    """Cross-entropy against the teacher's slot (per real token) and intent distributions."""
+    with torch.no_grad():
+        taught = teacher.network(batch)
+        slot_targets = torch.softmax(taught.emissions, dim=-1)
+        intent_targets = torch.softmax(taught.intent_logits, dim=-1)
+    mask = batch.mask.float()
+    slot = -(slot_targets * torch.log_softmax(output.emissions, dim=-1)).sum(-1)
+    intent = -(intent_targets * torch.log_softmax(output.intent_logits, dim=-1)).sum(-1)
+    return (slot * mask).sum() / mask.sum() + intent.mean()
+
+
 def evaluate_tagger(tagger: Tagger, examples: Sequence[Example]) -> dict[str, Any]:
     """Score a tagger on gold examples (slot F1, intent and sentence accuracy, per slot)."""
     predicted_tags, predicted_intents = tagger.predict([e.tokens for e in examples])
@@ -119,8 +148,14 @@ def train(
     data_name: str = "",
     on_batch: Callable[[int, int, float], None] | None = None,
     on_epoch: Callable[[EpochReport], None] | None = None,
+    teacher: Tagger | None = None,
 ) -> TrainResult:
-    """Train on ``corpus.train``, select on ``corpus.dev``; callbacks drive progress display."""
+    """Train on ``corpus.train``, select on ``corpus.dev``; callbacks drive progress display.
+
+    With a ``teacher`` (for instance an ensemble) and ``distill_weight`` > 0, the loss also
+    pulls the network's slot and intent probabilities towards the teacher's: one network
+    learns what several agree on, and answers at the cost of one.
+    """
     started = time.perf_counter()
     _seed_everything(train_config.seed)
     words = Vocabulary.build((t.lower() for e in corpus.train for t in e.tokens), min_count=train_config.min_count)
@@ -128,6 +163,8 @@ def train(
     tags = LabelSet.build((t for e in corpus.train for t in e.tags), first=["O"])
     intents = LabelSet.build(e.intent for e in corpus.train)
     featurizer = Featurizer(config, words, chars)
+    if teacher is not None:
+        _check_teacher(teacher, words, chars, tags, intents, config)
     network = SlotIntentNetwork(config, words=len(words), chars=len(chars), tags=tags.labels(), intents=len(intents))
     tagger = Tagger(network, featurizer, tags, intents, device)
     optimizer = torch.optim.Adam(
@@ -148,8 +185,13 @@ def train(
         batches = _batches(examples, featurizer, tags, intents, train_config.batch_size, generator)
         total = 0.0
         for number, batch in enumerate(batches, start=1):
-            output = network(batch.to(device), intent_weight=train_config.intent_weight)
+            batch = batch.to(device)
+            output = network(batch, intent_weight=train_config.intent_weight)
             assert output.loss is not None
+            if teacher is not None and train_config.distill_weight > 0:
+                output.loss = (1 - train_config.distill_weight) * output.loss + train_config.distill_weight * (
+                    _distillation_loss(teacher, batch, output)
+                )
             optimizer.zero_grad(set_to_none=True)
             output.loss.backward()
             torch.nn.utils.clip_grad_norm_(network.parameters(), train_config.grad_clip)

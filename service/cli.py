@@ -88,12 +88,27 @@ def train(
     date_swap: Annotated[
         float, typer.Option("--date-swap", min=0.0, max=1.0, help="Chance a sentence's dates are written as typed.")
     ] = 0.0,
+    teacher: Annotated[
+        Path | None, typer.Option("--teacher", help="A trained tagger (e.g. an ensemble) to learn from as well.")
+    ] = None,
+    distill_weight: Annotated[
+        float, typer.Option("--distill-weight", min=0.0, max=1.0, help="Share of the loss that follows the teacher.")
+    ] = 0.5,
     device: DeviceOption = "auto",
 ) -> None:
     """Train a tagger; early stopping on dev slot F1; writes one self-describing checkpoint."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from model import CELLS, TaggerConfig, TaggerError, TrainConfig, read_corpus, resolve_device, save_checkpoint
+    from model import (
+        CELLS,
+        Tagger,
+        TaggerConfig,
+        TaggerError,
+        TrainConfig,
+        read_corpus,
+        resolve_device,
+        save_checkpoint,
+    )  # fmt: skip
     from model import train as train_tagger
 
     if cell not in CELLS[:4]:
@@ -116,9 +131,11 @@ def train(
             patience=patience,
             city_swap=city_swap,
             date_swap=date_swap,
+            distill_weight=distill_weight if teacher is not None else 0.0,
         )
         corpus = read_corpus(data)
         torch_device = resolve_device(device)
+        teacher_tagger = None if teacher is None else Tagger.load(teacher, device=torch_device)
     except (TaggerError, ValueError) as error:
         raise _fail(str(error)) from error
     console.print(f"training on {len(corpus.train)} sentences, selecting on {len(corpus.dev)}, device {torch_device}")
@@ -145,9 +162,13 @@ def train(
             )
             progress.update(task, epoch=report.epoch + 1, completed=0)
 
-        result = train_tagger(
-            corpus, config, train_config, torch_device, data_name=str(data), on_batch=on_batch, on_epoch=on_epoch
-        )
+        try:
+            result = train_tagger(
+                corpus, config, train_config, torch_device, data_name=str(data), on_batch=on_batch,
+                on_epoch=on_epoch, teacher=teacher_tagger,
+            )  # fmt: skip
+        except ValueError as error:
+            raise _fail(str(error)) from error
     save_checkpoint(result.tagger.to_checkpoint(train_config=train_config), out)
     dev = result.dev_metrics
     console.print(
@@ -194,6 +215,37 @@ def evaluate(
     if as_json:
         keys = ("slot_f1", "intent_accuracy", "sentence_accuracy", "sentences", "per_slot", "city_span_f1")
         print(json.dumps({k: figures[k] for k in keys if k in figures}))
+
+
+@app.command()
+def ensemble(
+    models: Annotated[list[Path], typer.Argument(help="Checkpoints trained alike (other seeds) to combine.")],
+    out: Annotated[Path, typer.Option("--out", help="Checkpoint file to write.")],
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Dev split folder: score the ensemble and record it in its card.")
+    ] = None,
+) -> None:
+    """Combine taggers into one that averages their probabilities."""
+    from model import Tagger, TaggerError, load_checkpoint, read_split, save_checkpoint, score
+    from model.ensemble import combine
+
+    try:
+        combined = combine([load_checkpoint(m) for m in models])
+        examples = read_split(data) if data is not None else None
+    except (TaggerError, ValueError) as error:
+        raise _fail(str(error)) from error
+    if examples is not None:
+        tagger = Tagger.from_checkpoint(combined, device="cpu")
+        tags, intents = tagger.predict([e.tokens for e in examples])
+        figures = score(examples, tags, intents)
+        combined.card["dev_metrics"] = {k: v for k, v in figures.items() if k != "per_slot"}
+        console.print(
+            f"ensemble of {len(models)}: dev slot F1 {100 * figures['slot_f1']:.2f}, intent accuracy "
+            f"{100 * figures['intent_accuracy']:.2f}, sentence accuracy {100 * figures['sentence_accuracy']:.2f}",
+            highlight=False,
+        )
+    save_checkpoint(combined, out)
+    console.print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
 
 
 @app.command()
