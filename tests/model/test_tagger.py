@@ -61,7 +61,7 @@ def test_decoding_is_valid_bio_for_odd_input(small_tagger: Tagger) -> None:
 def test_checkpoint_round_trip(trained, tmp_path: Path) -> None:
     tagger, path = trained
     payload = torch.load(path, weights_only=True)  # no pickled objects inside
-    assert payload["format_version"] == 1 and payload["tags"][0] == "O"
+    assert payload["format_version"] == 2 and payload["tags"][0] == "O"
     loaded = Tagger.load(path, device="cpu")
     texts = ["show me flights from boston to denver", "leave kansas city on may fifth"]
     for a, b in zip(tagger.parse(texts), loaded.parse(texts), strict=True):
