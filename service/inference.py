@@ -91,6 +91,10 @@ class TaggerBatcher:
         try:
             parses = await asyncio.get_running_loop().run_in_executor(self._executor, self.tagger.parse, texts)
         except Exception as error:  # the callers get the error, the worker keeps serving
+            if len(batch) > 1:  # one message must not fail the others: tag them one at a time
+                for item in batch:
+                    await self._tag([item])
+                return
             for _, future in batch:
                 if not future.done():
                     future.set_exception(error)

@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 # PostgreSQL: serialization failure, deadlock. SQLite: the busy timeout ran out.
 _RETRY_SQLSTATES = frozenset({"40001", "40P01"})
+# What a message loses at its ends, as the API trims it: other spaces (U+3000, NBSP) are the customer's text.
+_TRIMMED = " \t\n\r"
 
 
 class Parser(Protocol):
@@ -92,6 +94,9 @@ class DialogueManager:
                     return work(session)
             except (StaleDataError, DBAPIError) as error:
                 if not _retryable(error):
+                    # the driver's own words (disk full, read-only, connection refused), never the statement
+                    cause = getattr(error, "orig", None) or error
+                    log.warning("database unavailable: %s: %s", type(cause).__name__, str(cause).strip()[:300])
                     raise StorageUnavailable("the database is unavailable") from error
                 log.info("turn conflict (%s), attempt %d: retrying", type(error).__name__, attempt)
                 if attempt == self.attempts:
@@ -146,7 +151,7 @@ class DialogueManager:
     ) -> TurnResult:
         """The bot's answer to one customer message (``parse``: already tagged, e.g. in a batch)."""
         began = time.perf_counter()
-        text = text.strip()
+        text = text.strip(_TRIMMED)
         tagger_ms = None
         if parse is None:
             [parse] = self.parser.parse([text])

@@ -21,6 +21,8 @@ TEXT_PATTERN = (
 )
 _TEXT = re.compile(TEXT_PATTERN)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# JSON can spell a lone UTF-16 surrogate ("\\ud800"); it is no character, cannot be stored or tagged
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class MessageIn(BaseModel):
@@ -44,6 +46,8 @@ class MessageIn(BaseModel):
             raise ValueError("text is empty: write a message")
         if _CONTROL.search(value):
             raise ValueError("text holds control characters")
+        if _SURROGATE.search(value):
+            raise ValueError("text is not valid Unicode: it holds a lone surrogate")
         if len(trimmed) > MAX_TEXT:
             raise ValueError(f"text is {len(trimmed)} characters long; the most is {MAX_TEXT}")
         if not _TEXT.match(value):  # pragma: no cover - the checks above are the pattern, spelled out
