@@ -175,7 +175,7 @@
     ".msg.bot { align-self: flex-start; background: #eef1f4; color: #1f2328; border-bottom-left-radius: 4px; }",
     ".msg.user { align-self: flex-end; background: var(--tb-accent); color: var(--tb-on-accent);",
     "  border-bottom-right-radius: 4px; }",
-    ".msg.failed { opacity: 1; outline: 2px dashed #b3261e; outline-offset: 2px; }",
+    ".msg.failed { outline: 2px dashed #b3261e; outline-offset: 2px; }",
     ".msg .flag { display: block; font-size: 12px; font-weight: 600; }",
     ".note { align-self: center; max-width: 95%; margin: 2px 0; font-size: 13px; color: #4d5761;",
     "  text-align: center; }",
