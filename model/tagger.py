@@ -224,15 +224,27 @@ class Tagger:
     def parse_scores(
         self, scored: Sequence[tuple[list[str], np.ndarray, np.ndarray]], temperature: float | None = None
     ) -> list[Parse]:
-        """Decode what ``score`` returned: tags, spans with confidences, intent."""
+        """Decode what ``score`` returned: tags, spans with confidences, intent.
+
+        A token's confidence is the probability of the tag it got: under a CRF, its marginal
+        over all allowed tag sequences; under a softmax head, the head's own (tempered)
+        probability, which needs no chain computation.
+        """
         chain = self._chain()
         temperature = self.temperature if temperature is None else temperature
+        chained = self.network.crf is not None
         results = []
         for tokens, emissions, intent_probs in scored:
+            scores = emissions.astype(np.float64)
             path, confidence = decode(
-                emissions.astype(np.float64), *chain, keep=self.keep, always=self._outside, temperature=temperature
+                scores, *chain, keep=self.keep, always=self._outside, temperature=temperature, marginals=chained
             )
-            assert confidence is not None
+            if confidence is None:
+                tempered = scores / temperature
+                tempered -= tempered.max(axis=1, keepdims=True)
+                probabilities = np.exp(tempered)
+                probabilities /= probabilities.sum(axis=1, keepdims=True)
+                confidence = probabilities[np.arange(len(path)), path]
             tags = [self.tags[j] for j in path]
             spans = [
                 Span(slot, " ".join(tokens[a:b]), a, b, float(confidence[a:b].min())) for slot, a, b in bio_spans(tags)

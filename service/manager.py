@@ -16,6 +16,7 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -25,6 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from model import Parse
 
 from .dialogue import (
+    Action,
     Book,
     Booking,
     CancelBooking,
@@ -37,6 +39,7 @@ from .dialogue import (
 from .errors import BookingNotFound, ConversationNotFound, IdempotencyKeyReused, StorageUnavailable
 from .results import ConversationView, NewConversation, TranscriptTurn, TurnResult, Understood
 from .storage import new_reference, repository
+from .storage.database import READ_ONLY
 from .storage.tables import ConversationRow
 from .tokens import hash_token, new_token, token_matches
 
@@ -70,6 +73,16 @@ def _retryable(error: Exception) -> bool:
     return False
 
 
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A turn worked out from the state at ``version``, to be written if that is still current."""
+
+    version: int
+    state: DialogueState
+    actions: Sequence[Action]
+    now: dt.datetime
+
+
 class DialogueManager:
     """Conversations and bookings for the chat and the API; every method is one transaction."""
 
@@ -87,22 +100,33 @@ class DialogueManager:
         self.attempts = attempts
 
     # transactions ------------------------------------------------------------------------
-    def _transaction(self, work: Callable[[Session], T]) -> T:
-        for attempt in range(1, self.attempts + 1):
+    def _retrying(self, attempt: Callable[[], T]) -> T:
+        """Run ``attempt`` again after a conflict (a stale version, a duplicate key, a busy or
+        deadlocked database), with jittered backoff; give up with ``StorageUnavailable``."""
+        for number in range(1, self.attempts + 1):
             try:
-                with self.sessions() as session, session.begin():
-                    return work(session)
+                return attempt()
             except (StaleDataError, DBAPIError) as error:
                 if not _retryable(error):
                     # the driver's own words (disk full, read-only, connection refused), never the statement
                     cause = getattr(error, "orig", None) or error
                     log.warning("database unavailable: %s: %s", type(cause).__name__, str(cause).strip()[:300])
                     raise StorageUnavailable("the database is unavailable") from error
-                log.info("turn conflict (%s), attempt %d: retrying", type(error).__name__, attempt)
-                if attempt == self.attempts:
+                log.info("turn conflict (%s), attempt %d: retrying", type(error).__name__, number)
+                if number == self.attempts:
                     raise StorageUnavailable("the conversation is busy; try again") from error
-                time.sleep(random.uniform(0, 0.01 * 2**attempt))
+                time.sleep(random.uniform(0, 0.01 * 2**number))
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _once(self, work: Callable[[Session], T], *, read_only: bool = False) -> T:
+        """One transaction; ``read_only`` ones take no write lock on SQLite."""
+        with self.sessions() as session, session.begin():
+            if read_only:
+                session.connection(execution_options=READ_ONLY)
+            return work(session)
+
+    def _transaction(self, work: Callable[[Session], T], *, read_only: bool = False) -> T:
+        return self._retrying(lambda: self._once(work, read_only=read_only))
 
     @staticmethod
     def _open(session: Session, conversation_id: str, token: str, lock: bool = False) -> ConversationRow:
@@ -157,8 +181,9 @@ class DialogueManager:
             [parse] = self.parser.parse([text])
             tagger_ms = 1000 * (time.perf_counter() - began)
 
-        def work(session: Session) -> TurnResult:
-            row = self._open(session, conversation_id, token, lock=True)
+        def plan(session: Session) -> TurnResult | _Plan:
+            """Outside the write lock: read the state and run the policy (the slow part)."""
+            row = self._open(session, conversation_id, token)
             if idempotency_key is not None:
                 seen = repository.turn_by_key(session, conversation_id=row.id, idempotency_key=idempotency_key)
                 if seen is not None:
@@ -167,9 +192,17 @@ class DialogueManager:
                     return TurnResult.model_validate(seen.response)
             now = self.clock()
             state, actions = next_turn(DialogueState.from_json(row.state), parse, now)
+            return _Plan(row.version, state, actions, now)
+
+        def write(session: Session, planned: _Plan) -> TurnResult:
+            """Under the lock, briefly: check nobody wrote since, then carry out the plan."""
+            row = self._open(session, conversation_id, token, lock=True)
+            if row.version != planned.version:
+                raise StaleDataError("the conversation moved on since its state was read")
+            state, now = planned.state, planned.now
             said: list[str] = []
             booking: Booking | None = None
-            for action in actions:
+            for action in planned.actions:
                 if isinstance(action, Say):
                     said.append(action.text)
                 elif isinstance(action, Book):
@@ -193,7 +226,13 @@ class DialogueManager:
             )
             return result
 
-        return self._transaction(work)
+        def attempt() -> TurnResult:
+            planned = self._once(plan, read_only=True)
+            if isinstance(planned, TurnResult):  # a repeated Idempotency-Key: the stored answer
+                return planned
+            return self._once(lambda session: write(session, planned))
+
+        return self._retrying(attempt)
 
     def _book(self, session: Session, conversation_id: str, action: Book, now: dt.datetime) -> Booking:
         row = repository.add_booking(
@@ -228,7 +267,7 @@ class DialogueManager:
                 created_at=row.created_at, updated_at=row.updated_at,
             )
 
-        return self._transaction(work)
+        return self._transaction(work, read_only=True)
 
     # bookings ----------------------------------------------------------------------------
     def booking(self, *, reference: str, token: str) -> Booking:
@@ -244,7 +283,7 @@ class DialogueManager:
                 raise BookingNotFound("no such booking") from None
             return repository.to_booking(row)
 
-        return self._transaction(work)
+        return self._transaction(work, read_only=True)
 
     def cancel_booking(self, *, reference: str, token: str) -> Booking:
         """Cancel a booking outside the chat (idempotent), serialised with the conversation's turns."""
@@ -270,4 +309,4 @@ class DialogueManager:
         def work(session: Session) -> list[Booking]:
             return [repository.to_booking(r) for r in repository.list_bookings(session, limit=limit, offset=offset)]
 
-        return self._transaction(work)
+        return self._transaction(work, read_only=True)

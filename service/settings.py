@@ -67,6 +67,14 @@ class Settings(BaseSettings):
         str, Field(description="Proxies trusted for X-Forwarded-For (uvicorn's --forwarded-allow-ips).")
     ] = "127.0.0.1"
 
+    @field_validator("admin_key", mode="before")
+    @classmethod
+    def _blank_key_is_no_key(cls, value: object) -> object:
+        """``TICKETBOT_ADMIN_KEY=""`` disables the admin API; it must never open it to an empty header."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

@@ -113,7 +113,10 @@ def _tagged_places(parse: Parse, taken: list[tuple[int, int]]) -> list[PlaceMent
         prefix, _, kind = span.slot.rpartition(".")
         if kind not in _PLACE_SLOTS or prefix == "stoploc" or _covered(taken, span.start, span.end):
             continue
-        if all(t in _PUNCTUATION for t in parse.tokens[span.start : span.end]):
+        words = parse.tokens[span.start : span.end]
+        if all(t in _PUNCTUATION for t in words):
+            continue
+        if all(t in lexicon.FILLERS or t in _ACT_WORDS for t in words):  # "thanks" is no place, whatever the tag
             continue
         role: PlaceRole | None = {"toloc": "destination", "fromloc": "origin"}.get(prefix)
         mentions.append(

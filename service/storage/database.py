@@ -16,9 +16,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-__all__ = ["make_engine", "make_sessions", "normalise_url"]
+__all__ = ["READ_ONLY", "make_engine", "make_sessions", "normalise_url"]
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
+READ_ONLY_OPTION = "ticketbot_read_only"
+READ_ONLY = {READ_ONLY_OPTION: True}
+"""Execution options of a transaction that only reads: on SQLite it starts without the write lock."""
 
 
 def normalise_url(url: str) -> str:
@@ -52,7 +55,9 @@ def make_engine(url: str, **options: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # readers take no lock (WAL lets them read beside a writer); writers take it up front
+        read_only = connection.get_execution_options().get(READ_ONLY_OPTION)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 

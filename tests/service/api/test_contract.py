@@ -115,3 +115,13 @@ def test_admin_lists_bookings_only_with_the_key(client: httpx.Client, make_serve
     with disabled.client() as http:
         response = http.get("/api/v1/bookings", headers={"X-Admin-Key": "admin-secret"})
     assert response.status_code == 403 and "disabled" in response.json()["error"]["message"]
+
+
+def test_a_blank_admin_key_disables_the_admin_api(make_server) -> None:
+    for blank in ("", "   "):
+        server = make_server(admin_key=blank)
+        assert server.settings.admin_key is None
+        with server.client() as http:
+            for headers in ({}, {"X-Admin-Key": ""}):
+                response = http.get("/api/v1/bookings", headers=headers)
+                assert response.status_code == 403 and "disabled" in response.json()["error"]["message"]
