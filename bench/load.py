@@ -188,6 +188,13 @@ def resident_bytes(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for process {pid}")
 
 
+def database_bytes(path: Path | None) -> int:
+    """The SQLite database's size on disk, its write-ahead log included (0 for another database)."""
+    if path is None:
+        return 0
+    return sum(p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists())
+
+
 def latency_buckets(base_url: str) -> dict[float, float]:
     """The server's request-latency histogram, summed over routes (cumulative counts by upper bound),
     leaving out the probes and this scrape itself."""
@@ -237,6 +244,7 @@ def run_soak(args: argparse.Namespace, extra_env: dict[str, str]) -> dict:
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         service = start_service(folder, port, extra_env)
+        database = None if "TICKETBOT_DATABASE_URL" in extra_env else folder / "load.db"
         log = folder / "requests.csv"
         log.touch()
         load_before = os.getloadavg()
@@ -272,9 +280,12 @@ def run_soak(args: argparse.Namespace, extra_env: dict[str, str]) -> dict:
                 previous = buckets
                 samples.append(
                     {"window": window, "rss_bytes": resident_bytes(service.pid),
-                     "server_p99_ms": histogram_quantile(0.99, delta)}
+                     "server_p99_ms": histogram_quantile(0.99, delta), "database_bytes": database_bytes(database)}
                 )  # fmt: skip
-                print(f"  window {window}/{windows}: RSS {samples[-1]['rss_bytes'] / 2**20:.1f} MiB", flush=True)
+                print(
+                    f"  window {window}/{windows}: RSS {samples[-1]['rss_bytes'] / 2**20:.1f} MiB, "
+                    f"database {samples[-1]['database_bytes'] / 2**20:.1f} MiB", flush=True,
+                )  # fmt: skip
         finally:
             if locust is not None and locust.poll() is None:
                 locust.terminate()
@@ -296,6 +307,7 @@ def run_soak(args: argparse.Namespace, extra_env: dict[str, str]) -> dict:
             requests=len(inside), failures=sum(not r[3] for r in inside), requests_per_s=len(inside) / interval,
             refusals=sum(r[1].startswith("refused:") for r in inside), p50_ms=percentile(latencies, 0.50),
             p99_ms=percentile(latencies, 0.99),
+            routes={name: percentile([r[2] for r in inside if r[1] == name], 0.99) for name in {r[1] for r in inside}},
         )  # fmt: skip
     first, last = samples[0], samples[-1]
     return {
@@ -323,13 +335,17 @@ def show_soak(result: dict, database: str) -> None:
     print(f"load average (1/5/15 min) before {before[0]:.2f} {before[1]:.2f} {before[2]:.2f}, "
           f"after {after[0]:.2f} {after[1]:.2f} {after[2]:.2f}; RSS idle {result['rss_idle_bytes'] / 2**20:.1f} MiB\n")
     print(f"{'window':>6} {'requests':>9} {'req/s':>7} {'failures':>8} {'refused':>8} {'p50 ms':>7} {'p99 ms':>7} "
-          f"{'server p99 ms':>13} {'RSS MiB':>8}")  # fmt: skip
+          f"{'server p99 ms':>13} {'RSS MiB':>8} {'DB MiB':>7}")  # fmt: skip
     for s in result["windows"]:
         print(
             f"{s['window']:>6} {s['requests']:>9} {s['requests_per_s']:>7.1f} {s['failures']:>8} {s['refusals']:>8} "
-            f"{ms(s['p50_ms']):>7} {ms(s['p99_ms']):>7} {ms(s['server_p99_ms']):>13} {s['rss_bytes'] / 2**20:>8.1f}"
+            f"{ms(s['p50_ms']):>7} {ms(s['p99_ms']):>7} {ms(s['server_p99_ms']):>13} {s['rss_bytes'] / 2**20:>8.1f} "
+            f"{s.get('database_bytes', 0) / 2**20:>7.1f}"
         )
     first, last = result["windows"][0], result["windows"][-1]
+    print(f"\np99 ms by request, first and last {unit}:")
+    for name in sorted(set(first["routes"]) | set(last["routes"])):
+        print(f"  {name:<48} {ms(first['routes'].get(name)):>6} {ms(last['routes'].get(name)):>6}")
     flat = result["p99_ratio"] <= FLAT_P99_RATIO
     grew = result["rss_growth"] < RSS_GROWTH_LIMIT
     print(
