@@ -153,24 +153,23 @@ class Tagger:
         if isinstance(texts, str):
             texts = [texts]
         sentences = [tokenize(t) if isinstance(t, str) else list(t) for t in texts]
-        results: list[Parse] = []
-        for begin in range(0, len(sentences), batch_size):
-            results.extend(self._parse_batch(sentences[begin : begin + batch_size]))
-        return results
+        return self.parse_scores(self.score(sentences, batch_size))
 
-    def predict(self, sentences: Sequence[Sequence[str]], batch_size: int = 256) -> tuple[list[list[str]], list[str]]:
-        """Tags and intents only (no confidences), for evaluation."""
+    def predict(
+        self, sentences: Sequence[Sequence[str]], batch_size: int = 256
+    ) -> tuple[list[list[str]], list[str]]:
+        """Tags and intents only (no confidences), for evaluation; empty sentences get none."""
+        chain = self._chain()
         tags: list[list[str]] = []
         intents: list[str] = []
-        for begin in range(0, len(sentences), batch_size):
-            chunk = sentences[begin : begin + batch_size]
-            emissions, intent_probs = self._scores(chunk)
-            for sentence, scores in zip(chunk, emissions, strict=True):
-                path, _ = decode(
-                    scores[: len(sentence)], *self._chain(), keep=self.keep, always=self._outside, marginals=False
-                )
-                tags.append([self.tags[i] for i in path])
-            intents.extend(self.intents[int(i)] for i in intent_probs.argmax(axis=1))
+        for tokens, emissions, intent_probs in self.score(sentences, batch_size):
+            if not tokens:
+                tags.append([])
+                intents.append("")
+                continue
+            path, _ = decode(emissions, *chain, keep=self.keep, always=self._outside, marginals=False)
+            tags.append([self.tags[i] for i in path])
+            intents.append(self.intents[int(intent_probs.argmax())])
         return tags, intents
 
     def _scores(self, sentences: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
@@ -234,15 +233,35 @@ class Tagger:
             )
         return self._potentials
 
-    def score(self, sentences: Sequence[Sequence[str]]) -> list[tuple[list[str], np.ndarray, np.ndarray]]:
-        """Run the network only: (tokens, emissions, intent probabilities) per non-empty sentence."""
-        scored = []
-        for begin in range(0, len(sentences), 256):
-            chunk = [list(s) for s in sentences[begin : begin + 256] if s]
-            if chunk:
-                emissions, intent_probs = self._scores(chunk)
-                scored.extend((s, emissions[row, : len(s)], intent_probs[row]) for row, s in enumerate(chunk))
-        return scored
+    def score(
+        self, sentences: Sequence[Sequence[str]], batch_size: int = 256
+    ) -> list[tuple[list[str], np.ndarray, np.ndarray]]:
+        """Run the network only: (tokens, emissions, intent probabilities) per sentence, in order.
+
+        With ONNX Runtime, sentences of equal length go together (no padding: its fast path);
+        otherwise they go in padded batches of ``batch_size``.
+        """
+        scored: list[tuple[list[str], np.ndarray, np.ndarray] | None] = [None] * len(sentences)
+        empty = (np.zeros((0, len(self.tags))), np.zeros(len(self.intents)))
+        order = [i for i, s in enumerate(sentences) if s]
+        for i, s in enumerate(sentences):
+            if not s:
+                scored[i] = ([], *empty)
+        if self._onnx is not None:
+            order.sort(key=lambda i: len(sentences[i]))
+            groups = [
+                [i for i in order[b : b + batch_size] if len(sentences[i]) == n]
+                for b in range(0, len(order), batch_size)
+                for n in sorted({len(sentences[i]) for i in order[b : b + batch_size]})
+            ]
+        else:
+            groups = [order[b : b + batch_size] for b in range(0, len(order), batch_size)]
+        for group in groups:
+            chunk = [list(sentences[i]) for i in group]
+            emissions, intent_probs = self._scores(chunk)
+            for row, (i, tokens) in enumerate(zip(group, chunk, strict=True)):
+                scored[i] = (tokens, emissions[row, : len(tokens)].astype(np.float64), intent_probs[row])
+        return scored  # type: ignore[return-value]
 
     def parse_scores(
         self, scored: Sequence[tuple[list[str], np.ndarray, np.ndarray]], temperature: float | None = None
@@ -258,7 +277,10 @@ class Tagger:
         chained = self.network.crf is not None
         results = []
         for tokens, emissions, intent_probs in scored:
-            scores = emissions.astype(np.float64)
+            if not tokens:  # empty text: no slots, no intent
+                results.append(Parse([], [], [], "", 0.0))
+                continue
+            scores = emissions
             path, confidence = decode(
                 scores, *chain, keep=self.keep, always=self._outside, temperature=temperature, marginals=chained
             )
@@ -274,13 +296,4 @@ class Tagger:
             ]
             best = int(intent_probs.argmax())
             results.append(Parse(tokens, tags, spans, self.intents[best], float(intent_probs[best])))
-        return results
-
-    def _parse_batch(self, sentences: list[list[str]]) -> list[Parse]:
-        results = [Parse([], [], [], "", 0.0) for _ in sentences]  # empty text: no slots, no intent
-        present = [i for i, s in enumerate(sentences) if s]
-        if present:
-            parsed = self.parse_scores(self.score([sentences[i] for i in present]))
-            for i, parse in zip(present, parsed, strict=True):
-                results[i] = parse
         return results
