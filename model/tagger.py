@@ -26,7 +26,7 @@ from .features import Batch, Featurizer
 from .network import SlotIntentNetwork
 from .onnx_core import OnnxCore, onnx_core
 from .tokenize import tokenize
-from .viterbi import decode
+from .viterbi import decode, decode_batch
 from .vocab import LabelSet, Vocabulary
 
 __all__ = ["DEFAULT_MODEL", "Parse", "Span", "Tagger"]
@@ -155,22 +155,32 @@ class Tagger:
         sentences = [tokenize(t) if isinstance(t, str) else list(t) for t in texts]
         return self.parse_scores(self.score(sentences, batch_size))
 
-    def predict(
-        self, sentences: Sequence[Sequence[str]], batch_size: int = 256
-    ) -> tuple[list[list[str]], list[str]]:
+    def predict(self, sentences: Sequence[Sequence[str]], batch_size: int = 256) -> tuple[list[list[str]], list[str]]:
         """Tags and intents only (no confidences), for evaluation; empty sentences get none."""
-        chain = self._chain()
-        tags: list[list[str]] = []
-        intents: list[str] = []
-        for tokens, emissions, intent_probs in self.score(sentences, batch_size):
-            if not tokens:
-                tags.append([])
-                intents.append("")
-                continue
-            path, _ = decode(emissions, *chain, keep=self.keep, always=self._outside, marginals=False)
-            tags.append([self.tags[i] for i in path])
-            intents.append(self.intents[int(intent_probs.argmax())])
+        scored = self.score(sentences, batch_size)
+        paths = self._paths(scored)
+        tags = [[self.tags[j] for j in path] for path in paths]
+        intents = [self.intents[int(p.argmax())] if t else "" for t, _, p in scored]
         return tags, intents
+
+    def _paths(self, scored: Sequence[tuple[list[str], np.ndarray, np.ndarray]]) -> list[list[int]]:
+        """Best tag sequences; sentences of one length are decoded together (``decode_batch``)."""
+        chain = self._chain()
+        paths: list[list[int]] = [[] for _ in scored]
+        by_length: dict[int, list[int]] = {}
+        for i, (tokens, _, _) in enumerate(scored):
+            if tokens:
+                by_length.setdefault(len(tokens), []).append(i)
+        for group in by_length.values():
+            if len(group) == 1:  # one sentence: the plain decoder has less to set up
+                paths[group[0]] = decode(scored[group[0]][1], *chain, keep=self.keep, always=self._outside,
+                                         marginals=False)[0]  # fmt: skip
+                continue
+            emissions = np.stack([scored[i][1] for i in group])
+            batch_paths = decode_batch(emissions, *chain, keep=self.keep, always=self._outside)
+            for i, path in zip(group, batch_paths, strict=True):
+                paths[i] = path.tolist()
+        return paths
 
     def _scores(self, sentences: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
         """Per-token log-potentials and intent probabilities, computed in one network call."""
@@ -275,21 +285,21 @@ class Tagger:
         chain = self._chain()
         temperature = self.temperature if temperature is None else temperature
         chained = self.network.crf is not None
+        paths = None if chained else self._paths(scored)
         results = []
-        for tokens, emissions, intent_probs in scored:
+        for i, (tokens, scores, intent_probs) in enumerate(scored):
             if not tokens:  # empty text: no slots, no intent
                 results.append(Parse([], [], [], "", 0.0))
                 continue
-            scores = emissions
-            path, confidence = decode(
-                scores, *chain, keep=self.keep, always=self._outside, temperature=temperature, marginals=chained
-            )
-            if confidence is None:
+            if paths is None:
+                path, confidence = decode(scores, *chain, keep=self.keep, always=self._outside, temperature=temperature)
+                assert confidence is not None
+            else:
+                path = paths[i]
                 tempered = scores / temperature
                 tempered -= tempered.max(axis=1, keepdims=True)
                 probabilities = np.exp(tempered)
-                probabilities /= probabilities.sum(axis=1, keepdims=True)
-                confidence = probabilities[np.arange(len(path)), path]
+                confidence = probabilities[np.arange(len(path)), path] / probabilities.sum(axis=1)
             tags = [self.tags[j] for j in path]
             spans = [
                 Span(slot, " ".join(tokens[a:b]), a, b, float(confidence[a:b].min())) for slot, a, b in bio_spans(tags)
