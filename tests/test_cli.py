@@ -115,7 +115,8 @@ def test_tag_with_the_bundled_model_as_a_console_script() -> None:
 def test_evaluate_records_figures_in_the_card(checkpoint: Path, flights_dir: Path, tmp_path: Path) -> None:
     copy = tmp_path / "recorded.pt"
     copy.write_bytes(checkpoint.read_bytes())
-    result = runner.invoke(app, ["evaluate", "--data", str(flights_dir / "dev"), "--model", str(copy), "--record", "mine"])
+    arguments = ["evaluate", "--data", str(flights_dir / "dev"), "--model", str(copy), "--record", "mine"]
+    result = runner.invoke(app, arguments)
     assert result.exit_code == 0, result.output
     card = runner.invoke(app, ["card", "--model", str(copy)])
     assert card.exit_code == 0 and card.output.startswith("# ticketbot tagger")
