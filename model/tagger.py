@@ -24,8 +24,9 @@ from .encoders import place
 from .ensemble import EnsembleNetwork
 from .features import Batch, Featurizer
 from .network import SlotIntentNetwork
+from .onnx_core import OnnxCore, onnx_core
 from .tokenize import tokenize
-from .viterbi import decode
+from .viterbi import decode, decode_batch
 from .vocab import LabelSet, Vocabulary
 
 __all__ = ["DEFAULT_MODEL", "Parse", "Span", "Tagger"]
@@ -83,6 +84,7 @@ class Tagger:
         self._potentials: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._outside = tags.index("O")
         self._vectors: dict[str, torch.Tensor] = {}
+        self._onnx: OnnxCore | None = None
         self.keep = 10  # labels per token in the decoding lattice; len(tags) decodes exactly
         self.temperature = 1.0  # divides the potentials when confidences are computed (calibration)
 
@@ -120,9 +122,17 @@ class Tagger:
         return tagger
 
     @classmethod
-    def load(cls, path: str | Path | None = None, device: str | torch.device | None = None) -> Tagger:
-        """Load a checkpoint file; without a path, the default model shipped in the package."""
-        return cls.from_checkpoint(load_checkpoint(path or _bundled_path()), device)
+    def load(
+        cls, path: str | Path | None = None, device: str | torch.device | None = None, *, accelerate: bool = True
+    ) -> Tagger:
+        """Load a checkpoint file; without a path, the default model shipped in the package.
+
+        ``accelerate``: on the CPU, run one-sentence calls on ONNX Runtime (see ``accelerate``).
+        """
+        tagger = cls.from_checkpoint(load_checkpoint(path or _bundled_path()), device)
+        if accelerate:
+            tagger.accelerate()
+        return tagger
 
     def to_checkpoint(self, **extra: Any) -> Checkpoint:
         return Checkpoint(
@@ -143,31 +153,42 @@ class Tagger:
         if isinstance(texts, str):
             texts = [texts]
         sentences = [tokenize(t) if isinstance(t, str) else list(t) for t in texts]
-        results: list[Parse] = []
-        for begin in range(0, len(sentences), batch_size):
-            results.extend(self._parse_batch(sentences[begin : begin + batch_size]))
-        return results
+        return self.parse_scores(self.score(sentences, batch_size))
 
     def predict(self, sentences: Sequence[Sequence[str]], batch_size: int = 256) -> tuple[list[list[str]], list[str]]:
-        """Tags and intents only (no confidences), for evaluation."""
-        tags: list[list[str]] = []
-        intents: list[str] = []
-        for begin in range(0, len(sentences), batch_size):
-            chunk = sentences[begin : begin + batch_size]
-            emissions, intent_probs = self._scores(chunk)
-            for sentence, scores in zip(chunk, emissions, strict=True):
-                path, _ = decode(
-                    scores[: len(sentence)], *self._chain(), keep=self.keep, always=self._outside, marginals=False
-                )
-                tags.append([self.tags[i] for i in path])
-            intents.extend(self.intents[int(i)] for i in intent_probs.argmax(axis=1))
+        """Tags and intents only (no confidences), for evaluation; empty sentences get none."""
+        scored = self.score(sentences, batch_size)
+        paths = self._paths(scored)
+        tags = [[self.tags[j] for j in path] for path in paths]
+        intents = [self.intents[int(p.argmax())] if t else "" for t, _, p in scored]
         return tags, intents
+
+    def _paths(self, scored: Sequence[tuple[list[str], np.ndarray, np.ndarray]]) -> list[list[int]]:
+        """Best tag sequences; sentences of one length are decoded together (``decode_batch``)."""
+        chain = self._chain()
+        paths: list[list[int]] = [[] for _ in scored]
+        by_length: dict[int, list[int]] = {}
+        for i, (tokens, _, _) in enumerate(scored):
+            if tokens:
+                by_length.setdefault(len(tokens), []).append(i)
+        for group in by_length.values():
+            if len(group) == 1:  # one sentence: the plain decoder has less to set up
+                paths[group[0]] = decode(scored[group[0]][1], *chain, keep=self.keep, always=self._outside,
+                                         marginals=False)[0]  # fmt: skip
+                continue
+            emissions = np.stack([scored[i][1] for i in group])
+            batch_paths = decode_batch(emissions, *chain, keep=self.keep, always=self._outside)
+            for i, path in zip(group, batch_paths, strict=True):
+                paths[i] = path.tolist()
+        return paths
 
     def _scores(self, sentences: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
         """Per-token log-potentials and intent probabilities, computed in one network call."""
         distinct, positions, lengths, mask = self.featurizer.index(sentences)
         with torch.inference_mode():
             embedded = place(self._word_vectors(distinct), positions.to(self.device))
+            if self._onnx is not None and bool(mask.all()):  # no padding: ONNX Runtime's faster path
+                return self._onnx(embedded.numpy())
             batch = Batch({}, positions, lengths, mask.to(self.device))
             output = self.network(batch, embedded=embedded)
             emissions = output.emissions
@@ -191,6 +212,17 @@ class Tagger:
         """Forget what was computed from the weights (call after changing them)."""
         self._potentials = None
         self._vectors.clear()
+        self._onnx = None
+
+    def accelerate(self) -> bool:
+        """Serve unpadded CPU batches (a single sentence, typically) with ONNX Runtime.
+
+        True when it took effect: the tagger is on the CPU, its cell is a fused one, and
+        ``onnxruntime`` is installed. Call ``refresh`` after changing the weights.
+        """
+        if self.device.type == "cpu" and self._onnx is None:
+            self._onnx = onnx_core(self.network)
+        return self._onnx is not None
 
     def _chain(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Transition, start and end scores, ``-inf`` where BIO forbids a move (cached)."""
@@ -211,15 +243,35 @@ class Tagger:
             )
         return self._potentials
 
-    def score(self, sentences: Sequence[Sequence[str]]) -> list[tuple[list[str], np.ndarray, np.ndarray]]:
-        """Run the network only: (tokens, emissions, intent probabilities) per non-empty sentence."""
-        scored = []
-        for begin in range(0, len(sentences), 256):
-            chunk = [list(s) for s in sentences[begin : begin + 256] if s]
-            if chunk:
-                emissions, intent_probs = self._scores(chunk)
-                scored.extend((s, emissions[row, : len(s)], intent_probs[row]) for row, s in enumerate(chunk))
-        return scored
+    def score(
+        self, sentences: Sequence[Sequence[str]], batch_size: int = 256
+    ) -> list[tuple[list[str], np.ndarray, np.ndarray]]:
+        """Run the network only: (tokens, emissions, intent probabilities) per sentence, in order.
+
+        With ONNX Runtime, sentences of equal length go together (no padding: its fast path);
+        otherwise they go in padded batches of ``batch_size``.
+        """
+        scored: list[tuple[list[str], np.ndarray, np.ndarray] | None] = [None] * len(sentences)
+        empty = (np.zeros((0, len(self.tags))), np.zeros(len(self.intents)))
+        order = [i for i, s in enumerate(sentences) if s]
+        for i, s in enumerate(sentences):
+            if not s:
+                scored[i] = ([], *empty)
+        if self._onnx is not None:
+            order.sort(key=lambda i: len(sentences[i]))
+            groups = [
+                [i for i in order[b : b + batch_size] if len(sentences[i]) == n]
+                for b in range(0, len(order), batch_size)
+                for n in sorted({len(sentences[i]) for i in order[b : b + batch_size]})
+            ]
+        else:
+            groups = [order[b : b + batch_size] for b in range(0, len(order), batch_size)]
+        for group in groups:
+            chunk = [list(sentences[i]) for i in group]
+            emissions, intent_probs = self._scores(chunk)
+            for row, (i, tokens) in enumerate(zip(group, chunk, strict=True)):
+                scored[i] = (tokens, emissions[row, : len(tokens)].astype(np.float64), intent_probs[row])
+        return scored  # type: ignore[return-value]
 
     def parse_scores(
         self, scored: Sequence[tuple[list[str], np.ndarray, np.ndarray]], temperature: float | None = None
@@ -233,31 +285,25 @@ class Tagger:
         chain = self._chain()
         temperature = self.temperature if temperature is None else temperature
         chained = self.network.crf is not None
+        paths = None if chained else self._paths(scored)
         results = []
-        for tokens, emissions, intent_probs in scored:
-            scores = emissions.astype(np.float64)
-            path, confidence = decode(
-                scores, *chain, keep=self.keep, always=self._outside, temperature=temperature, marginals=chained
-            )
-            if confidence is None:
+        for i, (tokens, scores, intent_probs) in enumerate(scored):
+            if not tokens:  # empty text: no slots, no intent
+                results.append(Parse([], [], [], "", 0.0))
+                continue
+            if paths is None:
+                path, confidence = decode(scores, *chain, keep=self.keep, always=self._outside, temperature=temperature)
+                assert confidence is not None
+            else:
+                path = paths[i]
                 tempered = scores / temperature
                 tempered -= tempered.max(axis=1, keepdims=True)
                 probabilities = np.exp(tempered)
-                probabilities /= probabilities.sum(axis=1, keepdims=True)
-                confidence = probabilities[np.arange(len(path)), path]
+                confidence = probabilities[np.arange(len(path)), path] / probabilities.sum(axis=1)
             tags = [self.tags[j] for j in path]
             spans = [
                 Span(slot, " ".join(tokens[a:b]), a, b, float(confidence[a:b].min())) for slot, a, b in bio_spans(tags)
             ]
             best = int(intent_probs.argmax())
             results.append(Parse(tokens, tags, spans, self.intents[best], float(intent_probs[best])))
-        return results
-
-    def _parse_batch(self, sentences: list[list[str]]) -> list[Parse]:
-        results = [Parse([], [], [], "", 0.0) for _ in sentences]  # empty text: no slots, no intent
-        present = [i for i, s in enumerate(sentences) if s]
-        if present:
-            parsed = self.parse_scores(self.score([sentences[i] for i in present]))
-            for i, parse in zip(present, parsed, strict=True):
-                results[i] = parse
         return results

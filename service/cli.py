@@ -188,9 +188,12 @@ def evaluate(
     predictions: Annotated[
         Path | None, typer.Option("--predictions", help="Write predicted seq.out and label here.")
     ] = None,
+    record: Annotated[
+        str | None, typer.Option("--record", help="Store the figures under this name in the --model's card.")
+    ] = None,
 ) -> None:
     """Score a tagger: slot F1 (conlleval), intent and sentence accuracy, per-slot figures."""
-    from model import TaggerError, read_split, score, write_predictions
+    from model import TaggerError, load_checkpoint, read_split, save_checkpoint, score, write_predictions
 
     try:
         examples = read_split(data)
@@ -201,6 +204,14 @@ def evaluate(
     figures = score(examples, tags, intents)
     if predictions is not None:
         write_predictions(predictions, tags, intents)
+    if record is not None:
+        if model is None:
+            raise _fail("--record writes into the checkpoint: give it with --model")
+        checkpoint = load_checkpoint(model)
+        summary = {k: v for k, v in figures.items() if k != "per_slot"}
+        evaluations = {**checkpoint.card.get("evaluations", {}), record: {**summary, "data": str(data)}}
+        checkpoint.card = {**checkpoint.card, "evaluations": evaluations}
+        save_checkpoint(checkpoint, model)
     table = Table("slot", "precision", "recall", "F1", "support", box=None, header_style="bold")
     for slot, values in figures["per_slot"].items():
         table.add_row(slot, *(f"{100 * values[k]:.1f}" for k in ("precision", "recall", "f1")), str(values["support"]))
@@ -246,6 +257,20 @@ def ensemble(
         )
     save_checkpoint(combined, out)
     console.print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
+
+
+@app.command()
+def card(model: ModelOption = None) -> None:
+    """Print a tagger's model card (Markdown): data, training, measured figures, calibration."""
+    from model import CheckpointError, load_checkpoint
+    from model.card import render_card
+    from model.tagger import _bundled_path
+
+    try:
+        checkpoint = load_checkpoint(model or _bundled_path())
+    except CheckpointError as error:
+        raise _fail(str(error)) from error
+    typer.echo(render_card(checkpoint), nl=False)
 
 
 @app.command()

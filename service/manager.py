@@ -93,11 +93,18 @@ class DialogueManager:
         parser: Parser,
         clock: Callable[[], dt.datetime] = _utcnow,
         attempts: int = 8,
+        observer: Callable[[str], None] | None = None,
     ) -> None:
         self.sessions = sessions
         self.parser = parser
         self.clock = clock
         self.attempts = attempts
+        self.observer = observer  # told "booked" / "cancelled" once per committed change (metrics)
+
+    def _tell(self, events: Sequence[str]) -> None:
+        if self.observer is not None:
+            for event in events:
+                self.observer(event)
 
     # transactions ------------------------------------------------------------------------
     def _retrying(self, attempt: Callable[[], T]) -> T:
@@ -194,7 +201,7 @@ class DialogueManager:
             state, actions = next_turn(DialogueState.from_json(row.state), parse, now)
             return _Plan(row.version, state, actions, now)
 
-        def write(session: Session, planned: _Plan) -> TurnResult:
+        def write(session: Session, planned: _Plan, events: list[str]) -> TurnResult:
             """Under the lock, briefly: check nobody wrote since, then carry out the plan."""
             row = self._open(session, conversation_id, token, lock=True)
             if row.version != planned.version:
@@ -207,10 +214,12 @@ class DialogueManager:
                     said.append(action.text)
                 elif isinstance(action, Book):
                     booking = self._book(session, row.id, action, now)
+                    events.append("booked")
                     state = state.model_copy(update={"bookings": (*state.bookings, booking.reference)})
                     said.append(messages.booked(booking))
                 elif isinstance(action, CancelBooking):
-                    booking, message = self._cancel(session, row.id, action.reference, now)
+                    booking, message, changed = self._cancel(session, row.id, action.reference, now)
+                    events.extend(["cancelled"] if changed else [])
                     said.append(message)
             result = TurnResult(
                 conversation_id=row.id, reply=" ".join(said), status=state.status, slots=state.slots,
@@ -226,13 +235,16 @@ class DialogueManager:
             )
             return result
 
-        def attempt() -> TurnResult:
+        def attempt() -> tuple[TurnResult, list[str]]:
             planned = self._once(plan, read_only=True)
             if isinstance(planned, TurnResult):  # a repeated Idempotency-Key: the stored answer
-                return planned
-            return self._once(lambda session: write(session, planned))
+                return planned, []
+            events: list[str] = []
+            return self._once(lambda session: write(session, planned, events)), events
 
-        return self._retrying(attempt)
+        result, events = self._retrying(attempt)
+        self._tell(events)
+        return result
 
     def _book(self, session: Session, conversation_id: str, action: Book, now: dt.datetime) -> Booking:
         row = repository.add_booking(
@@ -243,13 +255,13 @@ class DialogueManager:
 
     def _cancel(
         self, session: Session, conversation_id: str, reference: str, now: dt.datetime
-    ) -> tuple[Booking | None, str]:
+    ) -> tuple[Booking | None, str, bool]:
         row = repository.booking_row(session, reference=reference, lock=True)
         if row is None or row.conversation_id != conversation_id:
-            return None, messages.not_cancellable(reference)
+            return None, messages.not_cancellable(reference), False
         changed = repository.cancel_booking(session, row=row, now=now)
         booking = repository.to_booking(row)
-        return booking, messages.cancelled(booking, already=not changed)
+        return booking, messages.cancelled(booking, already=not changed), changed
 
     def conversation(self, *, conversation_id: str, token: str) -> ConversationView:
         """The state, bookings and transcript of a conversation the token opens."""
@@ -288,7 +300,7 @@ class DialogueManager:
     def cancel_booking(self, *, reference: str, token: str) -> Booking:
         """Cancel a booking outside the chat (idempotent), serialised with the conversation's turns."""
 
-        def work(session: Session) -> Booking:
+        def work(session: Session) -> tuple[Booking, bool]:
             found = repository.booking_row(session, reference=reference)
             if found is None:
                 raise BookingNotFound("no such booking")
@@ -298,10 +310,12 @@ class DialogueManager:
                 raise BookingNotFound("no such booking") from None
             row = repository.booking_row(session, reference=reference, lock=True)
             assert row is not None
-            repository.cancel_booking(session, row=row, now=self.clock())
-            return repository.to_booking(row)
+            changed = repository.cancel_booking(session, row=row, now=self.clock())
+            return repository.to_booking(row), changed
 
-        return self._transaction(work)
+        booking, changed = self._transaction(work)
+        self._tell(["cancelled"] if changed else [])
+        return booking
 
     def bookings(self, *, limit: int = 100, offset: int = 0) -> list[Booking]:
         """Every booking, oldest first (for administrators)."""

@@ -110,3 +110,15 @@ def test_tag_with_the_bundled_model_as_a_console_script() -> None:
     assert slots["toloc.city_name"] == "taipei"
     assert slots["arrive_date.month_name"] == "november" and slots["arrive_date.day_number"] == "2nd"
     assert parse["intent"] == "atis_flight"
+
+
+def test_evaluate_records_figures_in_the_card(checkpoint: Path, flights_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "recorded.pt"
+    copy.write_bytes(checkpoint.read_bytes())
+    arguments = ["evaluate", "--data", str(flights_dir / "dev"), "--model", str(copy), "--record", "mine"]
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 0, result.output
+    card = runner.invoke(app, ["card", "--model", str(copy)])
+    assert card.exit_code == 0 and card.output.startswith("# ticketbot tagger")
+    assert "| mine | 60 |" in card.output and "| dev | 60 |" in card.output
+    assert "Architecture:** bidirectional GRU" in card.output

@@ -61,7 +61,8 @@ def create_app(
         await batcher.start()
         engine = make_engine(settings.database_url)
         manager = DialogueManager(
-            sessions=make_sessions(engine), parser=ThreadParser(batcher, asyncio.get_running_loop()), clock=clock
+            sessions=make_sessions(engine), parser=ThreadParser(batcher, asyncio.get_running_loop()), clock=clock,
+            observer=metrics.observe_event,
         )
         limits = RateLimits(
             client=settings.rate_limit_client,

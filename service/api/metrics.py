@@ -40,6 +40,13 @@ class Metrics:
         self.rate_limited = Counter("ticketbot_rate_limited", "Requests refused by a rate limit", ["scope"], registry=r)
         self.ready = Gauge("ticketbot_ready", "1 when the database and the tagger are ready", registry=r)
 
+    def observe_event(self, event: str) -> None:
+        """The manager's committed changes: "booked", "cancelled"."""
+        if event == "booked":
+            self.bookings.inc()
+        elif event == "cancelled":
+            self.cancellations.inc()
+
     def observe_batch(self, size: int, seconds: float) -> None:
         self.batch_size.observe(size)
         self.tagger_latency.observe(seconds)

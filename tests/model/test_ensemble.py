@@ -59,3 +59,12 @@ def test_distillation_from_an_ensemble(members: list[Tagger], flights_dir: Path)
     assert len(student.tagger.members()) == 1
     with pytest.raises(ValueError, match=r"labels differ|softmax"):
         train(corpus, TaggerConfig(**{**SMALL, "encoders": ("onehot",)}), config, CPU, teacher=teacher)
+
+
+def test_ensemble_on_onnx_runtime_averages_too(members: list[Tagger]) -> None:
+    ensemble = Tagger.from_checkpoint(combine([m.to_checkpoint() for m in members]), device="cpu")
+    sentence = [["show", "me", "flights", "from", "boston", "to", "denver"]]
+    slow = ensemble._scores(sentence)
+    assert ensemble.accelerate()
+    fast = ensemble._scores(sentence)
+    assert np.allclose(slow[0], fast[0], atol=1e-4) and np.allclose(slow[1], fast[1], atol=1e-5)

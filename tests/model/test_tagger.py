@@ -125,3 +125,17 @@ def test_word_vector_cache_computes_what_the_network_computes(small_tagger: Tagg
         output = small_tagger.network(small_tagger.featurizer(sentences))
         direct = torch.log_softmax(output.emissions, dim=-1).numpy()
     assert np.allclose(cold, direct, atol=1e-5) and np.array_equal(cold, warm)
+
+
+def test_onnx_runtime_path_answers_like_pytorch(trained) -> None:
+    _, path = trained
+    plain = Tagger.load(path, device="cpu", accelerate=False)
+    fast = Tagger.load(path, device="cpu")
+    assert fast.accelerate() and fast._onnx is not None and plain._onnx is None
+    texts = ["show me flights from boston to denver", "leave kansas city on may fifth", "fly to salt lake city"]
+    for text in texts:  # one sentence at a time: no padding, so ONNX Runtime answers
+        [a], [b] = plain.parse(text), fast.parse(text)
+        assert a.tags == b.tags and a.intent == b.intent
+        assert a.intent_confidence == pytest.approx(b.intent_confidence, abs=1e-4)
+        assert [s.confidence for s in a.spans] == pytest.approx([s.confidence for s in b.spans], abs=1e-4)
+    assert [p.tags for p in plain.parse(texts)] == [p.tags for p in fast.parse(texts)]  # padded: PyTorch

@@ -199,3 +199,17 @@ def test_an_unreachable_database_is_reported_as_unavailable() -> None:
             manager.start()
     finally:
         engine.dispose()
+
+
+def test_the_observer_hears_each_committed_change_once(sessions: sessionmaker[Session]) -> None:
+    events: list[str] = []
+    manager = DialogueManager(sessions=sessions, parser=LexicalParser(), clock=lambda: NOW, observer=events.append)
+    conversation = _confirming(manager)
+    booked = _say(manager, conversation, "yes", key="k1")
+    assert _say(manager, conversation, "yes", key="k1") == booked  # a replay changes nothing
+    assert booked.booking is not None
+    reference = booked.booking.reference
+    manager.cancel_booking(reference=reference, token=conversation.token)
+    manager.cancel_booking(reference=reference, token=conversation.token)  # already cancelled
+    assert _say(manager, conversation, f"cancel {reference}").booking is not None
+    assert events == ["booked", "cancelled"]

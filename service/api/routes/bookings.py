@@ -54,8 +54,4 @@ async def read(reference: str, services: ServicesDep, token: BearerToken) -> Boo
 )
 async def cancel(reference: str, services: ServicesDep, token: BearerToken) -> Booking:
     """Idempotent: cancelling a cancelled booking returns it unchanged."""
-    before = await run_in_threadpool(services.manager.booking, reference=_known_shape(reference), token=token)
-    booking = await run_in_threadpool(services.manager.cancel_booking, reference=_known_shape(reference), token=token)
-    if before.status == "confirmed" and booking.status == "cancelled":
-        services.metrics.cancellations.inc()
-    return booking
+    return await run_in_threadpool(services.manager.cancel_booking, reference=_known_shape(reference), token=token)

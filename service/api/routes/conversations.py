@@ -50,13 +50,10 @@ async def send_message(
     _known_shape(conversation_id)
     conversation_limit(request, conversation_id)
     parse = await services.batcher.parse(message.text)
-    result = await run_in_threadpool(
+    return await run_in_threadpool(
         services.manager.reply,
         conversation_id=conversation_id, token=token, text=message.text, idempotency_key=key, parse=parse,
     )  # fmt: skip
-    if result.status == "booked" and result.booking is not None and result.booking.status == "confirmed":
-        services.metrics.bookings.inc()
-    return result
 
 
 @router.get(

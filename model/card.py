@@ -1,0 +1,75 @@
+"""A checkpoint's model card as Markdown: what it was trained on, how, and how well it does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .checkpoint import Checkpoint
+
+__all__ = ["render_card"]
+
+
+def _percent(value: Any) -> str:
+    return f"{100 * value:.2f}" if isinstance(value, (int, float)) else "—"
+
+
+def _metrics_table(rows: dict[str, dict[str, Any]]) -> list[str]:
+    lines = [
+        "| split | sentences | slot F1 | intent accuracy | sentence accuracy | city-span F1 |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, m in rows.items():
+        lines.append(
+            f"| {name} | {m.get('sentences', '—')} | {_percent(m.get('slot_f1'))} | "
+            f"{_percent(m.get('intent_accuracy'))} | {_percent(m.get('sentence_accuracy'))} | "
+            f"{_percent(m.get('city_span_f1'))} |"
+        )
+    return lines
+
+
+def render_card(checkpoint: Checkpoint, title: str = "ticketbot tagger") -> str:
+    card = checkpoint.card
+    config = checkpoint.config
+    members = len(checkpoint.state_dicts)
+    architecture = (
+        f"{'bidirectional' if config.bidirectional else 'unidirectional'} {config.cell.upper()}, "
+        f"{config.layers} layer(s) of {config.hidden_size} units per direction, encoders "
+        f"{' + '.join(config.encoders)}, {'CRF' if config.crf else 'softmax'} slot head with BIO-constrained "
+        "Viterbi decoding, joint intent head"
+    )
+    ensemble = f"; an ensemble of {members}." if members > 1 else "."
+    lines = [f"# {title}", "", f"**Architecture:** {architecture}{ensemble}"]
+    lines += [
+        "",
+        f"**Labels:** {len(checkpoint.tags)} slot tags, {len(checkpoint.intents)} intents; "
+        f"vocabulary of {len(checkpoint.words)} words and {len(checkpoint.chars)} characters.",
+    ]
+    training = checkpoint.train_config
+    if training is not None:
+        lines += [
+            "",
+            f"**Training:** `{card.get('data', '?')}` ({card.get('train_sentences', '?')} sentences; "
+            f"selected on dev), seed {training.seed}, up to {training.epochs} epochs with early stopping "
+            f"(patience {training.patience}), batch {training.batch_size}, learning rate {training.learning_rate}, "
+            f"city swap {training.city_swap}, date swap {training.date_swap}"
+            + (f", distilled with weight {training.distill_weight}" if training.distill_weight else "")
+            + f". Best epoch {card.get('best_epoch', '?')} of {card.get('epochs_run', '?')}, "
+            f"{card.get('training_seconds', '?')} s on {card.get('trained_on', '?')}, "
+            f"{card.get('parameters', '?'):,} parameters. Trained {card.get('date', '?')} by ticketbot "
+            f"{card.get('code_version', '?')}.",
+        ]
+    evaluations = {"dev": card["dev_metrics"]} if "dev_metrics" in card else {}
+    evaluations.update(card.get("evaluations", {}))
+    if evaluations:
+        lines += ["", "**Measured** (in %):", "", *_metrics_table(evaluations)]
+    calibration = card.get("calibration")
+    if calibration:
+        lines += [
+            "",
+            f"**Confidence:** temperature {calibration['temperature']} fitted on `{calibration.get('data', 'dev')}`; "
+            f"span expected calibration error {_percent(calibration['span_ece_uncalibrated'])}% before, "
+            f"{_percent(calibration['span_ece_cross_validated'])}% after (cross-validated on dev halves).",
+        ]
+    if card.get("notes"):
+        lines += ["", str(card["notes"])]
+    return "\n".join(lines) + "\n"
