@@ -24,5 +24,5 @@ def letter_trigrams(word: str) -> list[str]:
 @lru_cache(maxsize=65536)
 def trigram_buckets(word: str, buckets: int) -> tuple[int, ...]:
     """Distinct bucket ids in ``1..buckets`` (0 is kept for padding) of the word's trigrams."""
-    ids = (zlib.crc32(t.encode("utf-8")) % buckets + 1 for t in letter_trigrams(word))
+    ids = (zlib.crc32(t.encode("utf-8", "surrogatepass")) % buckets + 1 for t in letter_trigrams(word))
     return tuple(dict.fromkeys(ids))

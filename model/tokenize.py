@@ -57,6 +57,9 @@ _ABBREVIATIONS = frozenset(
 # ("o'hare", "a.m.", "round-trip", "12:30"), or a single other visible character.
 _TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+|[\w]+(?:[.':\-][\w]+)*\.?|[^\w\s]", re.UNICODE)
 # "5pm", "10:30am", "5p.m." -> number and meridiem as two tokens.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# format and control characters (bidi overrides, zero-width joiners, ...) that carry no word
+_INVISIBLE = re.compile(r"[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _TIME = re.compile(r"^(\d{1,2}(?::\d{2})?)(am|pm|a\.m\.?|p\.m\.?)$")
 
 
@@ -89,9 +92,13 @@ def tokenize_with_offsets(text: str) -> list[tuple[str, int, int]]:
     Offsets index the NFC-normalised, lower-cased text, which has the length of ``text``
     for all but a handful of exotic characters.
     """
+    # a lone surrogate (possible in a Python str, never in real text) becomes "?", length kept
+    text = text.encode("utf-8", "replace").decode("utf-8") if _SURROGATE.search(text) else text
     normalised = unicodedata.normalize("NFC", text).lower().replace("\u2019", "'")
     tokens: list[tuple[str, int, int]] = []
     for match in _TOKEN.finditer(normalised):
+        if _INVISIBLE.fullmatch(match.group()):  # bidi controls, zero-width marks: no word, no token
+            continue
         start = match.start()
         for piece in _split(match.group()):
             position = normalised.find(piece, start, match.end())

@@ -84,6 +84,8 @@ def test_invalid_utf8_is_named(tmp_path: Path) -> None:
         ("Hello. World", ["hello", ".", "world"]),
         ("I\u2019d fly", ["i'd", "fly"]),
         ("  São   Paulo ", ["são", "paulo"]),
+        ("fly to \u202eboston\u202c \u200b now", ["fly", "to", "boston", "now"]),  # bidi, zero width: dropped
+        ("lone \ud800 surrogate", ["lone", "?", "surrogate"]),
         ("", []),
     ],
 )

@@ -144,17 +144,25 @@ def test_a_bad_message_does_not_fail_its_neighbours(shared_server: ServerProcess
 
 
 def test_the_batcher_fails_only_the_message_that_fails(tagger) -> None:
-    """Behind the API's validation, the same isolation in the micro-batcher itself: the real tagger
-    cannot encode a lone surrogate, and only that caller gets the error."""
+    """Behind the API's validation, the same isolation in the micro-batcher itself: when one
+    message of a batch makes the tagger fail, only that caller gets the error."""
     import asyncio
 
     from service.inference import TaggerBatcher
 
+    class Picky:
+        """The real tagger, failing on one particular message."""
+
+        def parse(self, texts):
+            if any("boom" in t for t in texts):
+                raise UnicodeError("cannot tag this")
+            return tagger.parse(texts)
+
     async def run() -> list[object]:
-        batcher = TaggerBatcher(tagger, max_batch=8, max_wait=0.05)
+        batcher = TaggerBatcher(Picky(), max_batch=8, max_wait=0.05)  # type: ignore[arg-type]
         await batcher.start()
         try:
-            texts = ["to denver", "to \ud800", "arrive in boston on june 5th", "yes"]
+            texts = ["to denver", "to boom", "arrive in boston on june 5th", "yes"]
             return await asyncio.gather(*(batcher.parse(t) for t in texts), return_exceptions=True)
         finally:
             await batcher.stop()
