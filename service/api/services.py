@@ -18,6 +18,7 @@ from model import Parse, Tagger
 from ..inference import TaggerBatcher
 from ..manager import DialogueManager
 from ..settings import Settings
+from ..storage.database import READ_ONLY
 from .metrics import Metrics
 from .ratelimit import RateLimits
 
@@ -49,7 +50,7 @@ class Services:
 
     def database_ready(self) -> bool:
         try:
-            with self.engine.connect() as connection:
+            with self.engine.connect().execution_options(**READ_ONLY) as connection:
                 connection.execute(text("SELECT 1"))
             return True
         except Exception:
