@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from starlette.concurrency import run_in_threadpool
 
 from .errors import ApiError
 from .services import Services
@@ -16,14 +18,14 @@ _BEARER = re.compile(r"^Bearer ([A-Za-z0-9_\-]{16,128})$")
 _KEY = re.compile(r"^[!-~]{1,128}$")
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     return request.app.state.services
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def bearer_token(
+async def bearer_token(
     authorization: Annotated[str | None, Header(description="`Bearer <token>` of the conversation")] = None,
 ) -> str:
     if not authorization:
@@ -39,7 +41,7 @@ def bearer_token(
 BearerToken = Annotated[str, Depends(bearer_token)]
 
 
-def idempotency_key(
+async def idempotency_key(
     key: Annotated[
         str | None,
         Header(
@@ -55,20 +57,28 @@ def idempotency_key(
 IdempotencyKey = Annotated[str | None, Depends(idempotency_key)]
 
 
-def client_limit(request: Request) -> None:
+async def _count(services: Services, hit: Callable[[str], int | None], key: str) -> int | None:
+    """Counts in this process' memory take microseconds: the event loop does them. A shared
+    store is a network round trip: a worker thread waits for it."""
+    if services.limits.shared:
+        return await run_in_threadpool(hit, key)
+    return hit(key)
+
+
+async def client_limit(request: Request) -> None:
     """Per-client-address limit, on every API call."""
     services: Services = request.app.state.services
     address = request.client.host if request.client else "unknown"
-    wait = services.limits.client(address)
+    wait = await _count(services, services.limits.client, address)
     if wait is not None:
         services.metrics.rate_limited.labels("client").inc()
         raise ApiError(429, "rate_limited", f"too many requests from this address; try again in {wait} s",
                        {"Retry-After": str(wait)})  # fmt: skip
 
 
-def conversation_limit(request: Request, conversation_id: str) -> None:
+async def conversation_limit(request: Request, conversation_id: str) -> None:
     services: Services = request.app.state.services
-    wait = services.limits.conversation(conversation_id)
+    wait = await _count(services, services.limits.conversation, conversation_id)
     if wait is not None:
         services.metrics.rate_limited.labels("conversation").inc()
         raise ApiError(429, "rate_limited", f"too many messages in this conversation; try again in {wait} s",

@@ -48,7 +48,7 @@ async def send_message(
 ) -> TurnResult:
     """The bot's reply, the booking's state after it, and what the tagger understood."""
     _known_shape(conversation_id)
-    conversation_limit(request, conversation_id)
+    await conversation_limit(request, conversation_id)
     parse = await services.batcher.parse(message.text)
     return await run_in_threadpool(
         services.manager.reply,
