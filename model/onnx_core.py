@@ -67,8 +67,11 @@ class OnnxCore:
         return emissions, intents
 
 
-def onnx_core(network: SlotIntentNetwork | EnsembleNetwork, threads: int | None = None) -> OnnxCore | None:
-    """The exported core, or None when ONNX Runtime is missing or the cell is not a fused one."""
+def onnx_core(network: SlotIntentNetwork | EnsembleNetwork) -> OnnxCore | None:
+    """The exported core, or None when ONNX Runtime is missing or the cell is not a fused one.
+
+    One thread per call: a sentence's matrices are too small to split with profit, and
+    ``Tagger`` runs calls for different sentence lengths side by side instead."""
     if network.config.cell not in _FUSED_CELLS:
         return None
     try:
@@ -85,11 +88,8 @@ def onnx_core(network: SlotIntentNetwork | EnsembleNetwork, threads: int | None 
             dynamic_axes={"embedded": {0: "batch", 1: "time"}}, dynamo=False,
         )  # fmt: skip
     options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads or torch.get_num_threads()
+    options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
-    # Idle pool threads would spin waiting for work (ONNX Runtime's default): in a server that
-    # burned a second core for nothing, three times the CPU per request at one thread's speed.
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = onnxruntime.InferenceSession(buffer.getvalue(), options, providers=["CPUExecutionProvider"])
     return OnnxCore(session)

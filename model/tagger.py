@@ -8,6 +8,7 @@ the CPU; spans are read off the tags last. Each step is its own function.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
@@ -85,6 +86,8 @@ class Tagger:
         self._outside = tags.index("O")
         self._vectors: dict[str, torch.Tensor] = {}
         self._onnx: OnnxCore | None = None
+        self._pool: ThreadPoolExecutor | None = None  # ONNX Runtime calls side by side (``_onnx_groups``)
+        self._pool_threads = 0
         self.keep = 10  # labels per token in the decoding lattice; len(tags) decodes exactly
         self.temperature = 1.0  # divides the potentials when confidences are computed (calibration)
 
@@ -187,8 +190,6 @@ class Tagger:
         distinct, positions, lengths, mask = self.featurizer.index(sentences)
         with torch.inference_mode():
             embedded = place(self._word_vectors(distinct), positions.to(self.device))
-            if self._onnx is not None and bool(mask.all()):  # no padding: ONNX Runtime's faster path
-                return self._onnx(embedded.numpy())
             batch = Batch({}, positions, lengths, mask.to(self.device))
             output = self.network(batch, embedded=embedded)
             emissions = output.emissions
@@ -196,6 +197,28 @@ class Tagger:
                 emissions = torch.log_softmax(emissions, dim=-1)
             intent_probs = torch.softmax(output.intent_logits, dim=-1)
         return emissions.float().cpu().numpy(), intent_probs.float().cpu().numpy()
+
+    def _embedded(self, sentences: Sequence[Sequence[str]]) -> np.ndarray:
+        """The encoder's output for sentences of one length, as ONNX Runtime takes it."""
+        distinct, positions, _, _ = self.featurizer.index(sentences)
+        with torch.inference_mode():
+            return place(self._word_vectors(distinct), positions).numpy()
+
+    def _onnx_groups(self, groups: Sequence[Sequence[Sequence[str]]]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """ONNX Runtime over groups of equal-length sentences. The encoder runs here, one group
+        after another (it holds the GIL and fills a shared cache); with several threads the
+        recurrent layers of different groups run side by side (ONNX Runtime lets go of the
+        GIL), which beats splitting each small matrix product between threads."""
+        assert self._onnx is not None
+        threads = torch.get_num_threads()
+        if threads == 1 or len(groups) == 1:
+            return [self._onnx(self._embedded(g)) for g in groups]
+        if self._pool is None or self._pool_threads != threads:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False)
+            self._pool, self._pool_threads = ThreadPoolExecutor(threads, thread_name_prefix="onnx"), threads
+        futures = [self._pool.submit(self._onnx, self._embedded(g)) for g in groups]
+        return [f.result() for f in futures]
 
     def _word_vectors(self, words: Sequence[str]) -> torch.Tensor:
         """The encoder's vector of each word, from a cache: in inference a word's vector never
@@ -266,9 +289,9 @@ class Tagger:
             ]
         else:
             groups = [order[b : b + batch_size] for b in range(0, len(order), batch_size)]
-        for group in groups:
-            chunk = [list(sentences[i]) for i in group]
-            emissions, intent_probs = self._scores(chunk)
+        chunks = [[list(sentences[i]) for i in group] for group in groups]
+        outputs = self._onnx_groups(chunks) if self._onnx is not None else [self._scores(c) for c in chunks]
+        for group, chunk, (emissions, intent_probs) in zip(groups, chunks, outputs, strict=True):
             for row, (i, tokens) in enumerate(zip(group, chunk, strict=True)):
                 scored[i] = (tokens, emissions[row, : len(tokens)].astype(np.float64), intent_probs[row])
         return scored  # type: ignore[return-value]

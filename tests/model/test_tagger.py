@@ -138,4 +138,24 @@ def test_onnx_runtime_path_answers_like_pytorch(trained) -> None:
         assert a.tags == b.tags and a.intent == b.intent
         assert a.intent_confidence == pytest.approx(b.intent_confidence, abs=1e-4)
         assert [s.confidence for s in a.spans] == pytest.approx([s.confidence for s in b.spans], abs=1e-4)
-    assert [p.tags for p in plain.parse(texts)] == [p.tags for p in fast.parse(texts)]  # padded: PyTorch
+    assert [p.tags for p in plain.parse(texts)] == [p.tags for p in fast.parse(texts)]  # grouped by length
+
+
+def test_onnx_runtime_groups_run_side_by_side_with_the_same_answers(trained) -> None:
+    _, path = trained
+    plain = Tagger.load(path, device="cpu", accelerate=False)
+    fast = Tagger.load(path, device="cpu")
+    assert fast.accelerate()
+    words = ["show", "me", "flights", "from", "boston", "to", "denver", "on", "may", "fifth", "in", "the", "morning"]
+    sentences = [words[: 1 + i % len(words)] for i in range(60)]  # thirteen lengths, mixed
+    threads = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        scored = fast.score(sentences, batch_size=16)
+        assert fast._pool is not None  # the groups went to the pool
+    finally:
+        torch.set_num_threads(threads)
+    expected = plain.score(sentences, batch_size=16)
+    for (tokens, emissions, intents), (want_tokens, want_emissions, want_intents) in zip(scored, expected, strict=True):
+        assert tokens == want_tokens
+        assert np.allclose(emissions, want_emissions, atol=1e-4) and np.allclose(intents, want_intents, atol=1e-5)
