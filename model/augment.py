@@ -6,6 +6,11 @@ on "taipei" or "nov. 27th". Each epoch, a sentence may have its city spans swapp
 random names from a world list, and its dates rewritten the way people type them
 ("nov.", "27th", "27"); the tagger must then read the context and the letters. The same
 rewriting builds the unseen-city evaluation set from held-out names.
+
+For corpora of open-ended names (SNIPS: artists, playlists, films), ``span_swap`` trades
+a sentence's slot values for other values of the same slot seen in training
+("play *the beatles* on *spotify*" -> "play *nina simone* on *deezer*"), so the tagger
+learns the slot from its context rather than remembering which words filled it.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ __all__ = [
     "is_city_slot",
     "replace_cities",
     "rewrite_spans",
+    "slot_values",
     "typed_date",
     "unseen_city_split",
     "words_mostly_outside_slots",
@@ -96,6 +102,23 @@ def typed_date(slot: str, tokens: tuple[str, ...], rng: random.Random) -> tuple[
     return None
 
 
+def slot_values(examples: Sequence[Example]) -> dict[str, list[tuple[str, ...]]]:
+    """Every distinct value each slot takes in ``examples``, in order of first appearance."""
+    values: dict[str, dict[tuple[str, ...], None]] = {}
+    for example in examples:
+        for slot, a, b in bio_spans(example.tags):
+            values.setdefault(slot, {})[example.tokens[a:b]] = None
+    return {slot: list(found) for slot, found in values.items()}
+
+
+def _span_rewrite(values: dict[str, list[tuple[str, ...]]]) -> Rewrite:
+    def rewrite(slot: str, tokens: tuple[str, ...], rng: random.Random) -> tuple[str, ...] | None:
+        choices = values.get(slot)
+        return rng.choice(choices) if choices and len(choices) > 1 else None
+
+    return rewrite
+
+
 def words_mostly_outside_slots(examples: Sequence[Example], min_count: int = 3) -> frozenset[str]:
     """Words tagged ``O`` in most of their (at least ``min_count``) occurrences: "nice", "mobile".
 
@@ -113,29 +136,45 @@ def words_mostly_outside_slots(examples: Sequence[Example], min_count: int = 3) 
 class Augmenter:
     """Rewrites a fresh copy of the training sentences each epoch.
 
-    ``city_swap`` and ``date_swap`` are the chances that a sentence's cities, or its
-    dates, are rewritten.
+    ``span_swap``, ``city_swap`` and ``date_swap`` are the chances that a sentence's slot
+    values (any slot, from ``span_values``), its cities, or its dates are rewritten, in
+    that order.
     """
 
-    def __init__(self, city_names: Sequence[tuple[str, ...]], city_swap: float, date_swap: float) -> None:
+    def __init__(
+        self,
+        city_names: Sequence[tuple[str, ...]],
+        city_swap: float,
+        date_swap: float,
+        span_values: dict[str, list[tuple[str, ...]]] | None = None,
+        span_swap: float = 0.0,
+    ) -> None:
         if city_swap > 0 and not city_names:
             raise ValueError("no city names to swap in")
+        if span_swap > 0 and not span_values:
+            raise ValueError("no slot values to swap in")
         self.city_names = list(city_names)
         self.city_swap = city_swap
         self.date_swap = date_swap
+        self.span_swap = span_swap
+        self._span_rewrite = _span_rewrite(span_values or {})
 
     @classmethod
-    def for_corpus(cls, train: Sequence[Example], city_swap: float, date_swap: float) -> Augmenter:
+    def for_corpus(
+        cls, train: Sequence[Example], city_swap: float, date_swap: float, span_swap: float = 0.0
+    ) -> Augmenter:
         names: list[tuple[str, ...]] = []
         if city_swap > 0:
             from .cities import augmentation_cities
 
             names = augmentation_cities(words_mostly_outside_slots(train))
-        return cls(names, city_swap, date_swap)
+        return cls(names, city_swap, date_swap, slot_values(train) if span_swap > 0 else None, span_swap)
 
     def __call__(self, examples: Sequence[Example], rng: random.Random) -> list[Example]:
         out = []
         for example in examples:
+            if self.span_swap and rng.random() < self.span_swap:
+                example = rewrite_spans(example, self._span_rewrite, rng)
             if rng.random() < self.city_swap:
                 example = replace_cities(example, self.city_names, rng)
             if rng.random() < self.date_swap:

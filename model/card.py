@@ -52,6 +52,7 @@ def render_card(checkpoint: Checkpoint, title: str = "ticketbot tagger") -> str:
             f"selected on dev), seed {training.seed}, up to {training.epochs} epochs with early stopping "
             f"(patience {training.patience}), batch {training.batch_size}, learning rate {training.learning_rate}, "
             f"city swap {training.city_swap}, date swap {training.date_swap}"
+            + (f", slot-value swap {training.span_swap}" if training.span_swap else "")
             + (f", distilled with weight {training.distill_weight}" if training.distill_weight else "")
             + f". Best epoch {card.get('best_epoch', '?')} of {card.get('epochs_run', '?')}, "
             f"{card.get('training_seconds', '?')} s on {card.get('trained_on', '?')}, "

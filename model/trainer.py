@@ -172,8 +172,10 @@ def train(
     )
     generator = torch.Generator().manual_seed(train_config.seed)
     augment = None
-    if train_config.city_swap > 0 or train_config.date_swap > 0:
-        augment = Augmenter.for_corpus(corpus.train, train_config.city_swap, train_config.date_swap)
+    if train_config.city_swap > 0 or train_config.date_swap > 0 or train_config.span_swap > 0:
+        augment = Augmenter.for_corpus(
+            corpus.train, train_config.city_swap, train_config.date_swap, train_config.span_swap
+        )
     result = TrainResult(tagger)
     best_key: tuple[float, float] | None = None
     best_state: dict[str, torch.Tensor] = copy.deepcopy(network.state_dict())

@@ -88,6 +88,12 @@ def train(
     date_swap: Annotated[
         float, typer.Option("--date-swap", min=0.0, max=1.0, help="Chance a sentence's dates are written as typed.")
     ] = 0.0,
+    span_swap: Annotated[
+        float,
+        typer.Option(
+            "--span-swap", min=0.0, max=1.0, help="Chance a sentence's slot values become others of the same slot."
+        ),
+    ] = 0.0,
     teacher: Annotated[
         Path | None, typer.Option("--teacher", help="A trained tagger (e.g. an ensemble) to learn from as well.")
     ] = None,
@@ -131,6 +137,7 @@ def train(
             patience=patience,
             city_swap=city_swap,
             date_swap=date_swap,
+            span_swap=span_swap,
             distill_weight=distill_weight if teacher is not None else 0.0,
         )
         corpus = read_corpus(data)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from model import Example, is_valid_bio
-from model.augment import Augmenter, replace_cities, rewrite_spans, typed_date, unseen_city_split
+from model.augment import Augmenter, replace_cities, rewrite_spans, slot_values, typed_date, unseen_city_split
 from model.cities import augmentation_cities, evaluation_cities, is_held_out, world_cities
 
 SENTENCE = Example(
@@ -73,3 +75,24 @@ def test_unseen_city_split_uses_cities_absent_from_training() -> None:
         assert "boston" not in example.tokens and example.tokens[3:5] != ("new", "york")
         city = example.tokens[1 : example.tags.index("O", 1)]
         assert tuple(city) in held_out
+
+
+def test_span_swap_trades_values_within_their_slot() -> None:
+    tags = ("O", "B-artist", "I-artist", "O", "B-service")
+    music = Example(("play", "the", "beatles", "on", "spotify"), tags, "PlayMusic")
+    other = Example(("play", "nina", "simone", "on", "deezer"), tags, "PlayMusic")
+    film = Example(("show", "me", "jaws"), ("O", "O", "B-movie_name"), "SearchScreeningEvent")
+    values = slot_values([music, other, film])
+    assert values == {
+        "artist": [("the", "beatles"), ("nina", "simone")],
+        "service": [("spotify",), ("deezer",)],
+        "movie_name": [("jaws",)],
+    }
+    augmenter = Augmenter([], city_swap=0.0, date_swap=0.0, span_values=values, span_swap=1.0)
+    swapped = augmenter([music] * 100 + [film], random.Random(3))
+    artists = {e.tokens[1:-2] for e in swapped[:100]}
+    assert artists == {("the", "beatles"), ("nina", "simone")}  # each value of the slot, and only those
+    assert all(e.tags == tags and e.intent == "PlayMusic" for e in swapped[:100])  # both artists have two words
+    assert swapped[100] == film  # a slot with one value has nothing to trade
+    with pytest.raises(ValueError, match="slot values"):
+        Augmenter([], city_swap=0.0, date_swap=0.0, span_swap=0.5)
