@@ -64,6 +64,8 @@ def create_app(
             sessions=make_sessions(engine), parser=ThreadParser(batcher, asyncio.get_running_loop()), clock=clock,
             observer=metrics.observe_event,
         )
+        # before the first customer (and /readyz) sees it: the batcher serves the warm-up too
+        await asyncio.to_thread(manager.warm_up)
         limits = RateLimits(
             client=settings.rate_limit_client,
             conversation=settings.rate_limit_conversation,

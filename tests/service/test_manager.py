@@ -13,7 +13,7 @@ from service import manager as manager_module
 from service.errors import BookingNotFound, ConversationNotFound, IdempotencyKeyReused, StorageUnavailable
 from service.manager import DialogueManager, NewConversation, TurnResult
 from service.storage import make_engine, make_sessions, repository
-from service.storage.tables import BookingRow, TurnRow
+from service.storage.tables import BookingRow, ConversationRow, TurnRow
 from tests.service.conftest import NOW, LexicalParser
 
 
@@ -213,3 +213,21 @@ def test_the_observer_hears_each_committed_change_once(sessions: sessionmaker[Se
     manager.cancel_booking(reference=reference, token=conversation.token)  # already cancelled
     assert _say(manager, conversation, f"cancel {reference}").booking is not None
     assert events == ["booked", "cancelled"]
+
+
+def test_warm_up_answers_sample_messages_and_stores_nothing(sessions: sessionmaker[Session]) -> None:
+    seen: list[str] = []
+
+    class Recording(LexicalParser):
+        def parse(self, texts):
+            seen.extend(texts)
+            return super().parse(texts)
+
+    def rows() -> tuple[int | None, ...]:
+        with sessions() as session:
+            return tuple(session.scalar(select(func.count()).select_from(t)) for t in (ConversationRow, TurnRow))
+
+    before = rows()
+    DialogueManager(sessions=sessions, parser=Recording(), clock=lambda: NOW).warm_up()
+    assert len(seen) >= 3 and any("taipei" in text for text in seen)
+    assert rows() == before
