@@ -39,6 +39,7 @@ class SlotFiller:
         self.u = understood
         self.now = now
         self.notes: list[str] = []
+        self.unknown_places: list[str] = []  # one apology names them all (``unknown_place``)
         self.question: str | None = None
         self.actions: list[Action] = []
         self.progress = False
@@ -51,6 +52,23 @@ class SlotFiller:
 
     def set_slot(self, name: str, value: object) -> None:
         self.set(slots=self.state.slots.model_copy(update={name: value}))
+
+    def unknown_place(self, words: str) -> None:
+        """Apologise once per message, however many places in it are unknown: 'Sorry, I don't
+        know places called "a" or "b".', not one 'Sorry' each."""
+        if not self.unknown_places:
+            self.unknown_places.append(words)
+            self.notes.append(self._apology())
+            return
+        at = self.notes.index(self._apology())
+        self.unknown_places.append(words)
+        self.notes[at] = self._apology()
+
+    def _apology(self) -> str:
+        names = " or ".join(f'"{w}"' for w in self.unknown_places)
+        if len(self.unknown_places) == 1:
+            return f"Sorry, I don't know a place called {names}."
+        return f"Sorry, I don't know places called {names}."
 
     # values ------------------------------------------------------------------------------
     def fill(self) -> None:
@@ -67,7 +85,7 @@ class SlotFiller:
             words = " ".join(u.leftover)
             asked = self.state.requested or next(iter(self.state.missing()), None)
             if asked in ("destination", "origin"):
-                self.notes.append(f'Sorry, I don\'t know a place called "{words}".')
+                self.unknown_place(words)
                 guess = gazetteer().resolve(words)
                 if isinstance(guess, Unknown) and guess.suggestion is not None:
                     self.set(pending=DidYouMean(slot=asked, option=option(guess.suggestion)))
@@ -110,7 +128,7 @@ class SlotFiller:
             way = "to" if slot == "destination" else "from"
             self.question = f"Which city in {resolution.name} do you want to fly {way}?"
         else:
-            self.notes.append(f'Sorry, I don\'t know a place called "{resolution.words}".')
+            self.unknown_place(resolution.words)
             if resolution.suggestion is not None:
                 self.set(pending=DidYouMean(slot=slot, option=option(resolution.suggestion)))
             else:

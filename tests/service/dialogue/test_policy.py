@@ -73,6 +73,8 @@ ONE_MESSAGE = [
     ("to texas", {}, "collecting", "Which city in Texas do you want to fly to?"),
     ("fly to blorptown", {}, "collecting", 'I don\'t know a place called "blorptown"'),
     ("to [atlantis|toloc.city_name]", {}, "collecting", 'I don\'t know a place called "atlantis"'),
+    ("from [blorp|fromloc.city_name] to [atlantis|toloc.city_name]", {}, "collecting",
+     'Sorry, I don\'t know places called "blorp" or "atlantis". Did you mean Atlanta'),  # one apology for both
     ("to denver yesterday", {"destination": "Denver"}, "collecting", "Wednesday, November 25, 2026 has already passed"),
     ("to denver on december 5th 2027", {"destination": "Denver"}, "collecting", "too far ahead"),
     ("to london today at 9 am", {"destination": "London"}, "collecting", "9:00 am today has already passed"),
