@@ -29,11 +29,9 @@ def _wait_seconds(item: RateLimitItem, now: float, current: int, previous: int) 
     into = (now % window) / window  # share of the current window gone by
     room = item.amount - 1 - current  # what the previous window's weighted count may still be
     if room >= 0 and previous > 0:
-        # previous * (1 - t) <= room  <=>  t >= 1 - room / previous
-        wait = (1 - room / previous - into) * window
-        if wait <= 0:  # fits already (callers ask only when it did not: rounding)
-            return 0.0
-        return wait
+        # previous * (1 - t) <= room  <=>  t >= 1 - room / previous (never negative: callers ask
+        # only when the hit did not fit, but rounding may say otherwise)
+        return max(0.0, (1 - room / previous - into) * window)
     # this window alone is full: at the next one, this window's count becomes the weighted one
     until_next = (1 - into) * window
     room = item.amount - 1
