@@ -162,7 +162,7 @@ def _day(word: str, ordinal_only: bool = False) -> int | None:
     match = _ORDINAL.match(word)
     if match:
         value = int(match.group(1))
-    elif not ordinal_only and word.isdigit():
+    elif not ordinal_only and word.isdecimal():
         value = int(word)
     else:
         return None
@@ -185,9 +185,9 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
             return i + len(phrase), meaning
     if _ISO.match(word):
         return i + 1, word
-    if word.isdigit() and i + 2 < n and words[i + 1] == "/" and words[i + 2].isdigit():
+    if word.isdecimal() and i + 2 < n and words[i + 1] == "/" and words[i + 2].isdecimal():
         end, phrase = i + 3, f"{word}/{words[i + 2]}"
-        if end + 1 < n and words[end] == "/" and words[end + 1].isdigit():
+        if end + 1 < n and words[end] == "/" and words[end + 1].isdecimal():
             end, phrase = end + 2, f"{phrase}/{words[end + 1]}"
         return end, phrase
     if word in _MONTHS:
@@ -222,7 +222,7 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
                 end, phrase = end + 1, f"{phrase} {words[end]}"
             return end, phrase
         return start + 1, f"day {day}"
-    if word == "in" and at + 1 < n and words[at].isdigit() and words[at + 1] in {"day", "days", "week", "weeks"}:
+    if word == "in" and at + 1 < n and words[at].isdecimal() and words[at + 1] in {"day", "days", "week", "weeks"}:
         return at + 2, f"in {words[at]} {words[at + 1]}"
     return None
 
@@ -355,6 +355,14 @@ def resolve_date(phrase: str, now: dt.datetime, timezone: str | None = None) -> 
     base = here.replace(tzinfo=None)
     if words[0] in _MONTH_NAMES[1:] and len(words) == 2:  # no year: the next such day, today included
         base = dt.datetime.combine(today, dt.time()) - dt.timedelta(microseconds=1)
+    return _dateparser_date(phrase, base)
+
+
+@lru_cache(maxsize=4096)
+def _dateparser_date(phrase: str, base: dt.datetime) -> dt.date | None:
+    """dateparser's reading of ``phrase`` from ``base``: a pure function, remembered because it
+    takes about a millisecond and the same phrases ("november 2nd", from the start of the same
+    day) come back all day long."""
     settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "future", "DATE_ORDER": "MDY"}
     parsed = dateparser.parse(phrase, languages=["en"], settings=settings)  # type: ignore[arg-type]
     return parsed.date() if parsed else None
