@@ -1,11 +1,12 @@
 """The dialogue manager: the tagger, the pure policy and the storage, tied together one turn at a time.
 
-A customer message is tagged first (no lock held while the network runs), then one
-transaction locks the conversation, replays the answer if the ``Idempotency-Key`` was
-seen, runs the policy on the stored state, carries out its actions (a booking is
-written in the same transaction), saves the new state (version-checked) and appends
-the turn. Conflicts (a busy SQLite, a PostgreSQL deadlock, a stale version, a duplicate
-key) roll everything back and retry; nothing half-written is ever committed.
+A customer message is tagged first (no lock held while the network runs). A reading
+transaction then opens the conversation, replays the answer if the ``Idempotency-Key``
+was seen, and runs the policy on the stored state. A short writing transaction saves the
+new state over the version it was read at (a stale version means someone wrote since:
+start again), writes any booking and appends the turn. Conflicts (a busy SQLite, a
+PostgreSQL deadlock, a stale version, a duplicate key) roll everything back and retry;
+nothing half-written is ever committed.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
+from sqlalchemy import Row
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -40,7 +42,6 @@ from .errors import BookingNotFound, ConversationNotFound, IdempotencyKeyReused,
 from .results import ConversationView, NewConversation, TranscriptTurn, TurnResult, Understood
 from .storage import new_reference, repository
 from .storage.database import READ_ONLY
-from .storage.tables import ConversationRow
 from .tokens import hash_token, new_token, token_matches
 
 __all__ = ["ConversationView", "DialogueManager", "NewConversation", "Parser", "TurnResult"]
@@ -150,7 +151,7 @@ class DialogueManager:
         return self._retrying(lambda: self._once(work, read_only=read_only))
 
     @staticmethod
-    def _open(session: Session, conversation_id: str, token: str, lock: bool = False) -> ConversationRow:
+    def _open(session: Session, conversation_id: str, token: str, lock: bool = False) -> Row[Any]:
         row = repository.get_conversation(session, conversation_id=conversation_id, lock=lock)
         if row is None or not token_matches(token, row.token_hash):
             raise ConversationNotFound("no such conversation")
@@ -216,32 +217,37 @@ class DialogueManager:
             return _Plan(row.version, state, actions, now)
 
         def write(session: Session, planned: _Plan, events: list[str]) -> TurnResult:
-            """Under the lock, briefly: check nobody wrote since, then carry out the plan."""
-            row = self._open(session, conversation_id, token, lock=True)
-            if row.version != planned.version:
-                raise StaleDataError("the conversation moved on since its state was read")
+            """Under the lock, briefly: the state goes first, over the version the plan read (a
+            version-checked UPDATE, which also takes PostgreSQL's row lock; ``StaleDataError``
+            if anyone wrote since), then the plan's actions and the turn."""
             state, now = planned.state, planned.now
+            references = [new_reference() for action in planned.actions if isinstance(action, Book)]
+            if references:
+                state = state.model_copy(update={"bookings": (*state.bookings, *references)})
+            repository.save_state(
+                session, conversation_id=conversation_id, version=planned.version, state=state.to_json(),
+                status=state.status, now=now,
+            )
+            unused = iter(references)
             said: list[str] = []
             booking: Booking | None = None
             for action in planned.actions:
                 if isinstance(action, Say):
                     said.append(action.text)
                 elif isinstance(action, Book):
-                    booking = self._book(session, row.id, action, now)
+                    booking = self._book(session, conversation_id, next(unused), action, now)
                     events.append("booked")
-                    state = state.model_copy(update={"bookings": (*state.bookings, booking.reference)})
                     said.append(messages.booked(booking))
                 elif isinstance(action, CancelBooking):
-                    booking, message, changed = self._cancel(session, row.id, action.reference, now)
+                    booking, message, changed = self._cancel(session, conversation_id, action.reference, now)
                     events.extend(["cancelled"] if changed else [])
                     said.append(message)
             result = TurnResult(
-                conversation_id=row.id, reply=" ".join(said), status=state.status, slots=state.slots,
+                conversation_id=conversation_id, reply=" ".join(said), status=state.status, slots=state.slots,
                 missing=state.missing(), booking=booking, understood=Understood.of(parse),
             )
-            repository.save_state(session, conversation=row, state=state.to_json(), status=state.status, now=now)
             repository.add_turn(
-                session, conversation_id=row.id, seq=state.turns, user_text=text, reply=result.reply,
+                session, conversation_id=conversation_id, seq=state.turns, user_text=text, reply=result.reply,
                 tags=[[t, g] for t, g in zip(parse.tokens, parse.tags, strict=True)], intent=parse.intent or None,
                 intent_confidence=parse.intent_confidence if parse.intent else None, status=state.status,
                 idempotency_key=idempotency_key, response=result.model_dump(mode="json"), now=now,
@@ -260,12 +266,12 @@ class DialogueManager:
         self._tell(events)
         return result
 
-    def _book(self, session: Session, conversation_id: str, action: Book, now: dt.datetime) -> Booking:
-        row = repository.add_booking(
-            session, conversation_id=conversation_id, reference=new_reference(), slots=action.slots, now=now
+    def _book(self, session: Session, conversation_id: str, reference: str, action: Book, now: dt.datetime) -> Booking:
+        booking = repository.add_booking(
+            session, conversation_id=conversation_id, reference=reference, slots=action.slots, now=now
         )
-        log.info("booked %s for conversation %s", row.reference, conversation_id)
-        return repository.to_booking(row)
+        log.info("booked %s for conversation %s", booking.reference, conversation_id)
+        return booking
 
     def _cancel(
         self, session: Session, conversation_id: str, reference: str, now: dt.datetime
@@ -273,8 +279,8 @@ class DialogueManager:
         row = repository.booking_row(session, reference=reference, lock=True)
         if row is None or row.conversation_id != conversation_id:
             return None, messages.not_cancellable(reference), False
-        changed = repository.cancel_booking(session, row=row, now=now)
-        booking = repository.to_booking(row)
+        changed = repository.cancel_booking(session, reference=reference, now=now)
+        booking = repository.to_booking(repository.booking_row(session, reference=reference) or row)
         return booking, messages.cancelled(booking, already=not changed), changed
 
     def conversation(self, *, conversation_id: str, token: str) -> ConversationView:
@@ -322,9 +328,9 @@ class DialogueManager:
                 self._open(session, found.conversation_id, token, lock=True)
             except ConversationNotFound:
                 raise BookingNotFound("no such booking") from None
-            row = repository.booking_row(session, reference=reference, lock=True)
+            changed = repository.cancel_booking(session, reference=reference, now=self.clock())
+            row = repository.booking_row(session, reference=reference)
             assert row is not None
-            changed = repository.cancel_booking(session, row=row, now=self.clock())
             return repository.to_booking(row), changed
 
         booking, changed = self._transaction(work)

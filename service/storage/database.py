@@ -1,14 +1,18 @@
 """Engines and sessions: one place that knows how SQLite and PostgreSQL differ.
 
 Concurrent turns of one conversation are serialised by the database: PostgreSQL locks the
-conversation's row (``SELECT ... FOR UPDATE``); SQLite has no row locks, so every
-transaction starts with ``BEGIN IMMEDIATE`` and takes the database's write lock up front
-(waiting up to the busy timeout) instead of failing halfway. The conversation's version
-column catches anything that slips past either (another database, a hand-made session).
+conversation's row (``SELECT ... FOR UPDATE``, or the version-checked ``UPDATE``); SQLite
+has no row locks, so every writing transaction starts with ``BEGIN IMMEDIATE`` and takes
+the database's write lock up front (waiting up to the busy timeout) instead of failing
+halfway. The conversation's version column catches anything that slips past either
+(another database, a hand-made session).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 import sqlite3
 import threading
 from typing import Any
@@ -56,12 +60,7 @@ def make_engine(url: str, **options: Any) -> Engine:
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
 
-    # Writers of this process queue on a lock before asking SQLite for its write lock: a
-    # thread waiting in SQLite's busy handler sleeps in steps of up to 100 ms and retries,
-    # which under load turns a 2 ms commit into a wait of hundreds; a thread waiting here
-    # wakes the moment the previous writer is done. (Other processes still meet the busy
-    # handler, as before.)
-    writer = threading.Lock()
+    writer = _WriterLock(None if memory else f"{parsed.database}.writers")
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
@@ -69,7 +68,7 @@ def make_engine(url: str, **options: Any) -> Engine:
         if connection.get_execution_options().get(READ_ONLY_OPTION):
             connection.exec_driver_sql("BEGIN")
             return
-        if not writer.acquire(timeout=SQLITE_BUSY_TIMEOUT_S):
+        if not writer.acquire(SQLITE_BUSY_TIMEOUT_S):
             raise OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked"))
         connection.info["ticketbot_writer"] = True
         try:
@@ -86,6 +85,58 @@ def make_engine(url: str, **options: Any) -> Engine:
     event.listen(engine, "rollback", _release)
 
     return engine
+
+
+class _WriterLock:
+    """Where a SQLite database's writers queue before asking SQLite for its write lock.
+
+    A writer waiting in SQLite's busy handler sleeps in steps of up to 100 ms and retries,
+    which under load turns a 0.2 ms commit into a wait of hundreds, and leaves the
+    database idle meanwhile. Here the threads of one process queue on a mutex, and the
+    processes (``ticketbot serve --workers N``) on an exclusive ``flock`` of a file beside
+    the database: both hand over the moment the previous writer is done. Processes that do
+    not take it (a backup, the ``sqlite3`` shell) still meet the busy handler, as before.
+    """
+
+    def __init__(self, path: str | None) -> None:
+        self._threads = threading.Lock()
+        self._path = path
+        self._fd: int | None = None
+        self._pid = 0
+
+    def _file(self) -> int | None:
+        if self._path is None:
+            return None
+        if self._fd is None or self._pid != os.getpid():  # a forked child opens its own
+            self._fd, self._pid = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
+        return self._fd
+
+    def acquire(self, timeout: float) -> bool:
+        if not self._threads.acquire(timeout=timeout):
+            return False
+        try:
+            fd = self._file()
+        except OSError:  # a read-only folder: SQLite's own locking still holds
+            return True
+        if fd is None:
+            return True
+        # Blocking: the kernel wakes a waiting process the moment the holder lets go (a polling
+        # waiter would lose the race to the holder's own next writer, again and again). No
+        # timeout is needed across processes: every holder is one short transaction that ends
+        # in a commit or a rollback, and a holder that dies lets go with its file.
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return True
+
+    def release(self) -> None:
+        if self._fd is not None and self._pid == os.getpid():
+            with contextlib.suppress(OSError):
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._threads.release()
+
+    def __del__(self) -> None:  # the engine is gone: so is its file descriptor
+        if self._fd is not None and self._pid == os.getpid():
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
 
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:

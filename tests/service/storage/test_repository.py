@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -13,18 +12,19 @@ from sqlalchemy.orm.exc import StaleDataError
 from service.dialogue import Arrival, City, Departure, DialogueState, Slots
 from service.storage import new_reference, repository
 from service.storage.references import ALPHABET, LENGTH
-from service.storage.tables import ConversationRow
 from tests.service.conftest import NOW
 
 TAIPEI = City(city="Taipei", airports=("TPE", "TSA"), timezone="Asia/Taipei")
 NEW_YORK = City(city="New York", airports=("JFK", "LGA", "EWR"), timezone="America/New_York")
 
 
-def _conversation(session: Session) -> ConversationRow:
-    return repository.add_conversation(
-        session, conversation_id=new_reference().lower() + "0" * 24, token_hash="0" * 64,
-        state=DialogueState().to_json(), status="collecting", now=NOW,
+def _conversation(session: Session) -> str:
+    conversation_id = new_reference().lower() + "0" * 24
+    repository.add_conversation(
+        session, conversation_id=conversation_id, token_hash="0" * 64, state=DialogueState().to_json(),
+        status="collecting", now=NOW,
     )
+    return conversation_id
 
 
 @pytest.mark.parametrize("full", [True, False])
@@ -37,13 +37,15 @@ def test_booking_and_cancellation_round_trip(sessions: sessionmaker[Session], fu
     )
     reference = new_reference()
     with sessions.begin() as session:
-        conversation = _conversation(session)
-        repository.add_booking(session, conversation_id=conversation.id, reference=reference, slots=slots, now=NOW)
-        conversation_id = conversation.id
+        conversation_id = _conversation(session)
+        made = repository.add_booking(
+            session, conversation_id=conversation_id, reference=reference, slots=slots, now=NOW
+        )
     with sessions() as session:
         row = repository.booking_row(session, reference=reference.lower())
         assert row is not None
         booking = repository.to_booking(row)
+    assert booking == made  # what the API was told is what was stored
     assert booking.reference == reference and booking.status == "confirmed"
     assert (booking.destination, booking.arrival, booking.origin, booking.departure) == (
         slots.destination, slots.arrival, slots.origin, slots.departure
@@ -53,21 +55,21 @@ def test_booking_and_cancellation_round_trip(sessions: sessionmaker[Session], fu
 
     later = NOW + dt.timedelta(minutes=5)
     with sessions.begin() as session:
-        row = repository.booking_row(session, reference=reference, lock=True)
-        assert repository.cancel_booking(session, row=row, now=later) is True
+        assert repository.cancel_booking(session, reference=reference.lower(), now=later) is True
     with sessions.begin() as session:
-        row = repository.booking_row(session, reference=reference)
-        assert repository.cancel_booking(session, row=row, now=later) is False  # idempotent
+        assert repository.cancel_booking(session, reference=reference, now=later + later.resolution) is False
+        row = repository.booking_row(session, reference=reference)  # idempotent: the first cancellation stands
         assert (row.status, row.cancelled_at, row.updated_at, row.created_at) == ("cancelled", later, later, NOW)
+        assert repository.cancel_booking(session, reference="NOSUCH23", now=later) is False
         assert [b.reference for b in repository.list_bookings(session, conversation_id=conversation_id)] == [reference]
 
 
 def test_references_are_unique(sessions: sessionmaker[Session]) -> None:
     slots = Slots(destination=TAIPEI, arrival=Arrival(date=dt.date(2027, 1, 5)))
     with pytest.raises(IntegrityError), sessions.begin() as session:
-        conversation = _conversation(session)
+        conversation_id = _conversation(session)
         for _ in range(2):
-            repository.add_booking(session, conversation_id=conversation.id, reference="ABCD2345", slots=slots, now=NOW)
+            repository.add_booking(session, conversation_id=conversation_id, reference="ABCD2345", slots=slots, now=NOW)
 
 
 def test_references_look_right() -> None:
@@ -80,21 +82,19 @@ def test_references_look_right() -> None:
 def test_a_stale_version_is_refused(sessions: sessionmaker[Session]) -> None:
     """Optimistic locking: a state written by someone else since it was read is never overwritten."""
     with sessions.begin() as session:
-        conversation_id = _conversation(session).id
+        conversation_id = _conversation(session)
     with sessions() as session, session.begin():
         row = repository.get_conversation(session, conversation_id=conversation_id)
         assert row is not None and row.version == 1
-        # Another writer bumps the version behind this session's back.
-        session.execute(
-            update(ConversationRow).where(ConversationRow.id == conversation_id).values(version=2),
-            execution_options={"synchronize_session": False},
-        )
+        # Another writer saves a state behind this session's back.
+        repository.save_state(session, conversation_id=conversation_id, version=1, state={"theirs": True},
+                              status="confirming", now=NOW)  # fmt: skip
         with pytest.raises(StaleDataError):
-            repository.save_state(session, conversation=row, state={"lost": True}, status="collecting", now=NOW)
-        session.rollback()
+            repository.save_state(session, conversation_id=conversation_id, version=row.version, state={"lost": True},
+                                  status="collecting", now=NOW)  # fmt: skip
     with sessions() as session:
         row = repository.get_conversation(session, conversation_id=conversation_id)
-        assert row.version == 1 and row.state == DialogueState().to_json()
+        assert (row.version, row.state, row.status) == (2, {"theirs": True}, "confirming")
 
 
 def test_turns_keep_order_and_keys_are_unique_per_conversation(sessions: sessionmaker[Session]) -> None:
@@ -106,7 +106,7 @@ def test_turns_keep_order_and_keys_are_unique_per_conversation(sessions: session
         )
 
     with sessions.begin() as session:
-        first, second = _conversation(session).id, _conversation(session).id
+        first, second = _conversation(session), _conversation(session)
         turn(session, first, 2, "key-b")
         turn(session, first, 1, "key-a")
         turn(session, first, 3, None)
