@@ -12,6 +12,9 @@ endpoint's. Two phases:
 
     python bench/load.py --users 32 --duration 60
 
+``--workers N`` runs both servers (chat and bare) with N processes; ``--sqlite-synchronous
+NORMAL`` trades the fsync of every commit for speed (see the README's settings).
+
 ``--soak`` runs a different benchmark instead: ``--soak-minutes`` (10) of mixed load against
 one server process (new conversations, bookings with and without a correction, rereading
 conversations and bookings, cancellations through the API and in the chat, and requests
@@ -66,7 +69,7 @@ def wait_ready(url: str, timeout: float = 120) -> None:
     raise RuntimeError(f"{url} did not become ready")
 
 
-def start_service(folder: Path, port: int, extra_env: dict[str, str]) -> subprocess.Popen:
+def start_service(folder: Path, port: int, extra_env: dict[str, str], workers: int = 1) -> subprocess.Popen:
     env = {
         **os.environ,
         "TICKETBOT_DATABASE_URL": f"sqlite:///{folder / 'load.db'}",
@@ -77,17 +80,19 @@ def start_service(folder: Path, port: int, extra_env: dict[str, str]) -> subproc
         **extra_env,
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", str(workers)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=open(folder / "service.log", "wb"),  # noqa: SIM115 - lives as long as the process
     )
     wait_ready(f"http://127.0.0.1:{port}/readyz")
+    if workers > 1:  # /readyz answered from one process; give the others time to load their tagger
+        time.sleep(20)
     return process
 
 
-def start_bare(folder: Path, port: int) -> subprocess.Popen:
+def start_bare(folder: Path, port: int, workers: int = 1) -> subprocess.Popen:
     process = subprocess.Popen(
         [
             sys.executable,
@@ -101,6 +106,8 @@ def start_bare(folder: Path, port: int) -> subprocess.Popen:
             "--log-level",
             "warning",
             "--no-access-log",
+            "--workers",
+            str(workers),
         ],
         stdout=subprocess.DEVNULL,
         stderr=open(folder / "bare.log", "wb"),  # noqa: SIM115 - lives as long as the process
@@ -376,8 +383,11 @@ def main() -> None:
     parser.add_argument("--soak-interval", type=float, default=60.0, help="Seconds per soak sample (less: smoke runs).")
     parser.add_argument("--soak-warmup", type=float, default=30.0, help="Seconds of load before minute 1 begins.")
     parser.add_argument("--database-url", help="The service's database (default: SQLite in a temporary folder).")
+    parser.add_argument("--workers", type=int, default=1, help="Processes of each server, chat and bare alike.")
+    parser.add_argument("--sqlite-synchronous", choices=["FULL", "NORMAL"], default="FULL",
+                        help="TICKETBOT_SQLITE_SYNCHRONOUS for the service.")  # fmt: skip
     args = parser.parse_args()
-    extra_env = {"TICKETBOT_TORCH_THREADS": str(args.threads)}
+    extra_env = {"TICKETBOT_TORCH_THREADS": str(args.threads), "TICKETBOT_SQLITE_SYNCHRONOUS": args.sqlite_synchronous}
     if args.database_url:
         extra_env["TICKETBOT_DATABASE_URL"] = args.database_url
     database = "PostgreSQL" if (args.database_url or "").startswith("postgres") else "SQLite"
@@ -391,8 +401,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ticketbot-load-") as tmp:
         folder = Path(tmp)
         chat_port, bare_port = free_port(), free_port()
-        service = start_service(folder, chat_port, extra_env)
-        bare = start_bare(folder, bare_port)
+        service = start_service(folder, chat_port, extra_env, args.workers)
+        bare = start_bare(folder, bare_port, args.workers)
         try:
             results = {
                 "chat_throughput": run_locust(
@@ -409,7 +419,9 @@ def main() -> None:
             for process in (service, bare):
                 process.terminate()
                 process.wait(timeout=30)
-    print(f"\n{args.users} concurrent customers, {args.duration} s per phase, {database}, one server process\n")
+    processes = "one server process" if args.workers == 1 else f"{args.workers} processes per server"
+    sync = f" (synchronous {args.sqlite_synchronous})" if database == "SQLite" else ""
+    print(f"\n{args.users} concurrent customers, {args.duration} s per phase, {database}{sync}, {processes}\n")
     show("chat, back to back", results["chat_throughput"])
     show("bare FastAPI endpoint, back to back", results["bare_throughput"])
     show(f"chat, {args.think:g} s think time", results["chat_latency"])
@@ -423,7 +435,10 @@ def main() -> None:
     )
     if args.json_out:
         args.json_out.parent.mkdir(parents=True, exist_ok=True)
-        args.json_out.write_text(json.dumps({**results, "ratio": ratio, "users": args.users}, indent=2))
+        args.json_out.write_text(json.dumps({
+            **results, "ratio": ratio, "users": args.users, "workers": args.workers, "database": database,
+            "sqlite_synchronous": args.sqlite_synchronous if database == "SQLite" else None,
+        }, indent=2))  # fmt: skip
 
 
 if __name__ == "__main__":

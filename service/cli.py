@@ -429,7 +429,7 @@ def chat(
     clock = _clock(now)
     migrate.upgrade(settings.database_url)
     tagger = _load_tagger(settings.model_path, settings.device)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
     options = {"clock": clock} if clock else {}
     manager = DialogueManager(sessions=make_sessions(engine), parser=tagger, **options)
     started = manager.start()

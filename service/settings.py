@@ -7,7 +7,7 @@ Nothing else in ticketbot reads ``os.environ``: every component is handed a ``Se
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -26,6 +26,14 @@ class Settings(BaseSettings):
         str,
         Field(description="SQLAlchemy URL: a SQLite file by default, or postgresql://user@host/db (psycopg 3)."),
     ] = DEFAULT_DATABASE_URL
+    sqlite_synchronous: Annotated[
+        Literal["FULL", "NORMAL"],
+        Field(
+            description="SQLite only. FULL: every commit reaches the disk (fsync) before the customer hears "
+            "'booked'. NORMAL: no fsync per commit; a crash of the process loses nothing, a power cut may lose "
+            "the last commits."
+        ),
+    ] = "FULL"
     model_path: Annotated[
         Path | None, Field(description="Tagger checkpoint; default: the model shipped in the package.")
     ] = None

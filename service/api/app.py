@@ -59,7 +59,7 @@ def create_app(
             loaded, max_batch=settings.batch_max, max_wait=settings.batch_wait_ms / 1000, observer=metrics.observe_batch
         )
         await batcher.start()
-        engine = make_engine(settings.database_url)
+        engine = make_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
         manager = DialogueManager(
             sessions=make_sessions(engine), parser=ThreadParser(batcher, asyncio.get_running_loop()), clock=clock,
             observer=metrics.observe_event,

@@ -39,8 +39,13 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, **options: Any) -> Engine:
-    """An engine for a ticketbot database URL, set up for that database's locking."""
+def make_engine(url: str, *, sqlite_synchronous: str = "FULL", **options: Any) -> Engine:
+    """An engine for a ticketbot database URL, set up for that database's locking.
+
+    ``sqlite_synchronous`` is SQLite's ``PRAGMA synchronous`` (``FULL``, its default, or ``NORMAL``):
+    how many fsyncs a commit waits for; other databases ignore it."""
+    if sqlite_synchronous not in ("FULL", "NORMAL"):
+        raise ValueError(f"sqlite_synchronous must be FULL or NORMAL, not {sqlite_synchronous!r}")
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
@@ -58,6 +63,7 @@ def make_engine(url: str, **options: Any) -> Engine:
         cursor.execute("PRAGMA foreign_keys = ON")
         if not memory:
             cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute(f"PRAGMA synchronous = {sqlite_synchronous}")
         cursor.close()
 
     writer = _WriterLock(None if memory else f"{parsed.database}.writers")
