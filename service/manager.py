@@ -280,7 +280,9 @@ class DialogueManager:
         if row is None or row.conversation_id != conversation_id:
             return None, messages.not_cancellable(reference), False
         changed = repository.cancel_booking(session, reference=reference, now=now)
-        booking = repository.to_booking(repository.booking_row(session, reference=reference) or row)
+        cancelled = repository.booking_row(session, reference=reference)  # as the UPDATE left it
+        assert cancelled is not None  # locked above, in this transaction
+        booking = repository.to_booking(cancelled)
         return booking, messages.cancelled(booking, already=not changed), changed
 
     def conversation(self, *, conversation_id: str, token: str) -> ConversationView:
