@@ -50,6 +50,7 @@ class TrainResult:
     best_epoch: int = 0
     dev_metrics: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    stopped_by: str = "epochs"  # "epochs", "patience" or "time limit"
 
 
 def _code_version() -> str:
@@ -223,7 +224,13 @@ def train(
         else:
             stale += 1
             if stale >= train_config.patience:
+                result.stopped_by = "patience"
                 break
+        budget = train_config.max_seconds
+        # the next epoch would take about as long as this one: stop if it would end past the budget
+        if budget is not None and time.perf_counter() - started + report.seconds > budget:
+            result.stopped_by = "time limit"
+            break
     network.load_state_dict(best_state)
     tagger.refresh()
     result.seconds = time.perf_counter() - started
@@ -234,6 +241,7 @@ def train(
         "dev_metrics": {k: v for k, v in result.dev_metrics.items() if k != "per_slot"},
         "best_epoch": result.best_epoch,
         "epochs_run": len(result.history),
+        "stopped_by": result.stopped_by,
         "training_seconds": round(result.seconds, 1),
         "trained_on": str(device),
         "parameters": sum(p.numel() for p in network.parameters()),

@@ -100,6 +100,12 @@ def train(
     distill_weight: Annotated[
         float, typer.Option("--distill-weight", min=0.0, max=1.0, help="Share of the loss that follows the teacher.")
     ] = 0.5,
+    max_minutes: Annotated[
+        float | None,
+        typer.Option(
+            "--max-minutes", min=0.0, help="Time budget: stop before an epoch that would end past it (best kept)."
+        ),
+    ] = None,
     device: DeviceOption = "auto",
 ) -> None:
     """Train a tagger; early stopping on dev slot F1; writes one self-describing checkpoint."""
@@ -139,6 +145,7 @@ def train(
             date_swap=date_swap,
             span_swap=span_swap,
             distill_weight=distill_weight if teacher is not None else 0.0,
+            max_seconds=None if max_minutes is None else 60 * max_minutes,
         )
         corpus = read_corpus(data)
         torch_device = resolve_device(device)
@@ -179,7 +186,8 @@ def train(
     save_checkpoint(result.tagger.to_checkpoint(train_config=train_config), out)
     dev = result.dev_metrics
     console.print(
-        f"best epoch {result.best_epoch}: dev slot F1 {100 * dev['slot_f1']:.2f}, intent accuracy "
+        f"best epoch {result.best_epoch} of {len(result.history)} (stopped by {result.stopped_by}): "
+        f"dev slot F1 {100 * dev['slot_f1']:.2f}, intent accuracy "
         f"{100 * dev['intent_accuracy']:.2f}, sentence accuracy {100 * dev['sentence_accuracy']:.2f}; "
         f"{result.seconds:.0f} s; wrote {out} ({out.stat().st_size / 1e6:.1f} MB)",
         highlight=False,

@@ -58,6 +58,23 @@ def test_early_stopping_keeps_the_best_epoch(flights_dir: Path) -> None:
     f1s = [h.dev_slot_f1 for h in result.history]
     assert result.dev_metrics["slot_f1"] == max(f1s)
     assert len(f1s) - result.best_epoch <= 2  # stopped after `patience` epochs without improvement
+    assert result.stopped_by == "patience" and result.tagger.card["stopped_by"] == "patience"
+
+
+def test_a_time_budget_stops_before_an_epoch_that_would_overrun_it(flights_dir: Path) -> None:
+    corpus, config = read_corpus(flights_dir), TaggerConfig(**SMALL)
+    spent = train(corpus, config, TrainConfig(epochs=5, patience=5, seed=2, max_seconds=1e-3, **FAST), CPU)
+    assert len(spent.history) == 1 and spent.best_epoch == 1  # the first epoch alone took longer than 1 ms
+    assert spent.stopped_by == "time limit" and spent.tagger.card["stopped_by"] == "time limit"
+    assert spent.tagger.to_checkpoint().card["stopped_by"] == "time limit"
+    ample = train(corpus, config, TrainConfig(epochs=3, patience=3, seed=2, max_seconds=3600, **FAST), CPU)
+    assert len(ample.history) == 3 and ample.stopped_by == "epochs"
+
+
+@pytest.mark.parametrize("seconds", [0, -5])
+def test_a_time_budget_must_be_positive(seconds: float) -> None:
+    with pytest.raises(ValueError, match="max_seconds"):
+        TrainConfig(max_seconds=seconds)
 
 
 def test_reverse_padded() -> None:
