@@ -54,7 +54,10 @@ def render_card(checkpoint: Checkpoint, title: str = "ticketbot tagger") -> str:
             f"city swap {training.city_swap}, date swap {training.date_swap}"
             + (f", slot-value swap {training.span_swap}" if training.span_swap else "")
             + (f", distilled with weight {training.distill_weight}" if training.distill_weight else "")
-            + f". Best epoch {card.get('best_epoch', '?')} of {card.get('epochs_run', '?')}, "
+            + (f", a budget of {training.max_seconds / 60:g} minutes" if training.max_seconds else "")
+            + f". Best epoch {card.get('best_epoch', '?')} of {card.get('epochs_run', '?')}"
+            + (f" (stopped by {card['stopped_by']})" if "stopped_by" in card else "")
+            + ", "
             f"{card.get('training_seconds', '?')} s on {card.get('trained_on', '?')}, "
             f"{card.get('parameters', '?'):,} parameters. Trained {card.get('date', '?')} by ticketbot "
             f"{card.get('code_version', '?')}.",

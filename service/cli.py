@@ -103,7 +103,7 @@ def train(
     max_minutes: Annotated[
         float | None,
         typer.Option(
-            "--max-minutes", min=0.0, help="Time budget: stop before an epoch that would end past it (best kept)."
+            "--max-minutes", help="Time budget: stop before an epoch that would end past it (best kept)."
         ),
     ] = None,
     device: DeviceOption = "auto",
@@ -125,6 +125,8 @@ def train(
 
     if cell not in CELLS[:4]:
         raise _fail(f"--cell must be one of {', '.join(CELLS[:4])}, not {cell!r}")
+    if max_minutes is not None and max_minutes <= 0:
+        raise _fail(f"--max-minutes must be positive, not {max_minutes:g}")
     try:
         config = TaggerConfig(
             encoders=tuple(e.strip() for e in encoders.split(",") if e.strip()),

@@ -85,6 +85,21 @@ def test_train_options_are_checked(flights_dir: Path, tmp_path: Path) -> None:
         app, ["train", "--data", str(flights_dir), "--out", str(tmp_path / "x.pt"), "--encoders", "onehot,glove"]
     )
     assert result.exit_code == 2 and "encoders must be" in result.output
+    result = runner.invoke(
+        app, ["train", "--data", str(flights_dir), "--out", str(tmp_path / "x.pt"), "--max-minutes", "0"]
+    )
+    assert result.exit_code == 2 and "--max-minutes must be positive" in result.output
+    assert not (tmp_path / "x.pt").exists()
+
+
+def test_train_within_a_time_budget(flights_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "quick.pt"
+    options = ["--epochs", "20", "--hidden", "16", "--device", "cpu", "--max-minutes", "0.00001"]
+    result = runner.invoke(app, ["train", "--data", str(flights_dir), "--out", str(out), *options])
+    assert result.exit_code == 0, result.output
+    assert "best epoch 1 of 1 (stopped by time limit)" in result.output
+    card = runner.invoke(app, ["card", "--model", str(out)])
+    assert card.exit_code == 0 and "time limit" in card.output
 
 
 def test_evaluate_reports_bad_data_and_models(tmp_path: Path, checkpoint: Path, flights_dir: Path) -> None:
