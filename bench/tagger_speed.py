@@ -58,6 +58,7 @@ THREAD_VARIABLES = (
 CRF_SETTINGS = {"algorithm": "lbfgs", "c1": 0.1, "c2": 0.1, "max_iterations": 100, "all_possible_transitions": True}
 SPACY_SETTINGS = {"epochs": 25, "dropout": 0.2, "batch_start": 4.0, "batch_stop": 32.0, "batch_compound": 1.001}
 LABELS = {"ours": "ours (BiLSTM, bundled)", "crf": "CRF (sklearn-crfsuite)", "spacy": "spaCy NER (blank en)"}
+PEER_TITLES = {"crf": "a CRF", "spacy": "spaCy's NER"}
 TARGETS = {"crf_throughput_ratio": 2.0, "spacy_throughput_ratio": 10.0, "p50_ms_one_thread": 1.0}
 
 Sentence = tuple[str, ...]
@@ -579,12 +580,17 @@ def check_targets(report: dict[str, Any]) -> tuple[list[dict[str, Any]], list[di
     return checks, cpu_view
 
 
+def _title(peers: dict[str, Any]) -> str:
+    measured = [PEER_TITLES[name] for name in SYSTEMS if name in peers]
+    if not measured:
+        return "# Tagger speed: ours alone (ATIS dev; the peers were not asked for)"
+    return f"# Tagger speed: {' vs '.join(['ours', *measured])} (ATIS dev)"
+
+
 def markdown(report: dict[str, Any]) -> str:
     meta = report["meta"]
     lines = [
-        "# Tagger speed: ours vs a CRF vs spaCy's NER (ATIS dev)"
-        if {"crf", "spacy"} <= set(report["peers"])
-        else "# Tagger speed: ours alone (ATIS dev; the peers were not asked for)",
+        _title(report["peers"]),
         "",
         f"Measured {meta['date']} on {meta['cpu']} ({meta['cpus']} CPUs visible), Python {meta['python']}, "
         f"torch {meta['versions']['torch']}, spaCy {meta['versions']['spacy']}, "

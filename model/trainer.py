@@ -226,9 +226,9 @@ def train(
             if stale >= train_config.patience:
                 result.stopped_by = "patience"
                 break
-        budget = train_config.max_seconds
+        budget, last = train_config.max_seconds, epoch == train_config.epochs
         # the next epoch would take about as long as this one: stop if it would end past the budget
-        if budget is not None and time.perf_counter() - started + report.seconds > budget:
+        if budget is not None and not last and time.perf_counter() - started + report.seconds > budget:
             result.stopped_by = "time limit"
             break
     network.load_state_dict(best_state)
