@@ -18,10 +18,9 @@ import random
 import time
 import uuid
 
+from customers import CITIES, MONTHS  # beside this file
 from locust import FastHttpUser, between, constant, events, task
 
-CITIES = ["boston", "denver", "taipei", "san francisco", "chicago", "seattle", "atlanta", "miami", "dallas"]
-MONTHS = ["january", "february", "march", "april", "may", "june"]
 THINK = float(os.environ.get("THINK_SECONDS", "0"))
 
 
