@@ -12,7 +12,10 @@ because ``dateparser`` disagrees with how people book:
   or just "Friday" is the coming one); a bare "the 3rd" is the next 3rd of a month.
 
 Bare hours after "at"/"by"/... without am/pm are read as flight times: 1 to 6 in the
-afternoon, 7 to 11 in the morning ("by 5" is 5 pm, "at 9" is 9 am).
+afternoon, 7 to 11 in the morning ("by 5" is 5 pm, "at 9" is 9 am), unless a part of the
+day says otherwise ("tomorrow evening at 7" is 7 pm). A part of the day stands for the time
+when none is given: "tomorrow morning", "friday evening", "in the afternoon", "tonight",
+"this evening" (the last two are today).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import dateparser
 from number_parser import parse_number, parse_ordinal
 
-from .domain import Qualifier
+from .domain import Period, Qualifier
 
 __all__ = ["Moment", "find_moments", "local_now", "resolve_date", "zone"]
 
@@ -101,6 +104,7 @@ _RELATIVE = {
     ("next", "week"): "in 1 week",
 }
 _PERIODS = frozenset({("in", "the", "morning"), ("in", "the", "afternoon"), ("in", "the", "evening")})
+_PERIOD_WORDS: dict[str, Period] = {p: p for p in ("morning", "afternoon", "evening", "night")}
 _GLUE = frozenset({"on", "the", ",", "of", "in", "this", "morning", "afternoon", "evening", "night"})
 _ORDINAL = re.compile(r"^(\d{1,2})(st|nd|rd|th)$")
 _HOUR = re.compile(r"^(\d{1,2})(?::([0-5]\d))?$")
@@ -122,6 +126,7 @@ class Moment:
     date: str | None
     time: dt.time | None
     qualifier: Qualifier | None
+    period: Period | None = None  # only without a time
 
 
 @lru_cache(maxsize=65536)
@@ -277,7 +282,8 @@ def find_moments(tokens: Sequence[str]) -> list[Moment]:
     """Every date/time expression in a tokenized message, left to right.
 
     A date and a time joined by glue words ("by 5 pm on june 14th", "tomorrow at noon")
-    make one moment; a qualifier just before either says how the time binds.
+    make one moment; a qualifier just before either says how the time binds; a part of the
+    day next to a date ("tomorrow morning") stands for the time when none is said.
     """
     words = _numbers(tokens)
     moments: list[Moment] = []
@@ -287,28 +293,61 @@ def find_moments(tokens: Sequence[str]) -> list[Moment]:
         if piece is None:
             i += 1
             continue
-        start, end, date, time, qualifier = piece
+        start, end, date, time, qualifier, period = piece
         j = end
         while j < len(words) and (date is None or time is None):
-            k = j
+            k, skipped = j, None
             while k < len(words) and (words[k] in _GLUE or words[k] == "") and k - j < 3:
+                skipped = _PERIOD_WORDS.get(words[k], skipped)  # "tomorrow evening at 7"
                 k += 1
             more = _piece(words, k, j) if k < len(words) else None
             if more is None:
                 break
-            _, more_end, more_date, more_time, more_qualifier = more
-            if (more_date and date) or (more_time and time):
+            _, more_end, more_date, more_time, more_qualifier, more_period = more
+            if (more_date and date) or (more_time and time) or (more_period and period):
                 break
-            date, time = date or more_date, time or more_time
+            date, time, period = date or more_date, time or more_time, period or more_period or skipped
             qualifier = more_qualifier if more_time else (qualifier or more_qualifier)
             j = more_end
-        moments.append(Moment(start, j, date, time, qualifier))
+        if date is not None and time is None and period is None:
+            comma = j < len(words) and words[j] == ","
+            after = _period_at(words, j + comma, bare=True)  # "tomorrow morning", "june 2nd, in the evening"
+            if after is not None:
+                j, period = after
+        if time is not None and period is not None:
+            explicit = any(w in {"am", "pm"} for w in words[start:j])  # said, so not ours to move
+            time, period = (time if explicit else _in_period(time, period)), None  # "tomorrow evening at 7": 7 pm
+        if period is not None:
+            qualifier = None  # "by tomorrow evening" is read as "tomorrow evening"
+        moments.append(Moment(start, j, date, time, qualifier, period))
         i = floor = j
     return moments
 
 
-def _piece(words: list[str], i: int, floor: int) -> tuple[int, int, str | None, dt.time | None, Qualifier | None]:
-    """A qualifier (optional) then a date or a time, starting at ``words[i]``."""
+def _period_at(words: list[str], i: int, bare: bool) -> tuple[int, Period] | None:
+    """A part of the day at ``words[i]``: "in the morning", "at night"; a lone "morning" only if ``bare``."""
+    phrase = tuple(words[i : i + 3])
+    if phrase in _PERIODS:
+        return i + 3, _PERIOD_WORDS[phrase[2]]
+    if phrase[:2] == ("at", "night"):
+        return i + 2, "night"
+    if bare and i < len(words) and words[i] in _PERIOD_WORDS:
+        return i + 1, _PERIOD_WORDS[words[i]]
+    return None
+
+
+def _in_period(time: dt.time, period: Period) -> dt.time:
+    """A bare hour read as a flight time, moved into the part of the day that was said with it."""
+    if period == "morning" and 13 <= time.hour <= 18:  # "tomorrow morning at 5": 5 am, not a flight's 5 pm
+        return time.replace(hour=time.hour - 12)
+    evening = period in {"afternoon", "evening"} or (period == "night" and time.hour >= 6)
+    return time.replace(hour=time.hour + 12) if evening and 1 <= time.hour < 12 else time
+
+
+def _piece(
+    words: list[str], i: int, floor: int
+) -> tuple[int, int, str | None, dt.time | None, Qualifier | None, Period | None] | None:
+    """A qualifier (optional) then a date, a time or a part of the day, starting at ``words[i]``."""
     qualifier: Qualifier | None = None
     start = i
     for phrase, meaning in _QUALIFIERS.items():
@@ -320,10 +359,15 @@ def _piece(words: list[str], i: int, floor: int) -> tuple[int, int, str | None, 
     qualified = qualifier is not None or (i > 0 and words[i - 1] == "it")  # "make it 9"
     time = _time_at(words, i, qualified=qualified)
     if time is not None:
-        return start, time[0], None, time[1], qualifier
+        return start, time[0], None, time[1], qualifier, None
+    if words[i] == "this" and i + 1 < len(words) and words[i + 1] in _PERIOD_WORDS:
+        return start, i + 2, "today", None, qualifier, _PERIOD_WORDS[words[i + 1]]  # "this evening"
     date = _date_at(words, i)
     if date is not None:
-        return start, date[0], date[1], None, qualifier
+        return start, date[0], date[1], None, qualifier, "night" if words[i] == "tonight" else None
+    period = _period_at(words, start, bare=False)  # "in the morning": "in" is no qualifier
+    if period is not None:
+        return start, period[0], None, None, None, period[1]
     return None
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "BookingStatus",
     "City",
     "Departure",
+    "Period",
     "Qualifier",
     "SlotName",
     "Slots",
@@ -32,6 +33,8 @@ Status = Literal["collecting", "confirming", "booked", "cancelled"]
 BookingStatus = Literal["confirmed", "cancelled"]
 SlotName = Literal["destination", "arrival", "origin", "departure"]
 Qualifier = Literal["at", "by", "before", "after", "around"]
+Period = Literal["morning", "afternoon", "evening", "night"]
+"""A part of the day said instead of a time ("tomorrow morning", "in the evening", "tonight")."""
 
 SLOT_NAMES: tuple[SlotName, ...] = ("destination", "arrival", "origin", "departure")
 REQUIRED_SLOTS: tuple[SlotName, ...] = ("destination", "arrival")
@@ -55,6 +58,7 @@ class City(_Value):
 class _Moment(_Value):
     time: dt.time | None = None
     qualifier: Qualifier | None = None
+    period: Period | None = None  # only without a time: a time says more
 
     @field_serializer("time")
     def _hours_minutes(self, value: dt.time | None) -> str | None:
@@ -63,7 +67,7 @@ class _Moment(_Value):
 
 class Arrival(_Moment):
     """When the customer must arrive: a local date at the destination, optionally a time of day
-    with how it binds ("by 9 am", "around noon")."""
+    with how it binds ("by 9 am", "around noon") or a part of the day ("in the morning")."""
 
     date: dt.date
 

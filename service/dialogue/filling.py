@@ -15,8 +15,8 @@ from collections.abc import Callable
 from . import messages
 from .actions import Action
 from .dates import local_now, resolve_date
-from .domain import Arrival, City, Departure
-from .form import CONFIDENCE_FLOOR, check_arrival, check_departure, form_slot
+from .domain import Arrival, City, Departure, Period
+from .form import CONFIDENCE_FLOOR, check_arrival, check_departure, form_slot, period_end
 from .places import Ambiguous, Place, Region, Resolved, Unknown, gazetteer
 from .state import Choice, DialogueState, DidYouMean, Option, PartialTime, PlaceSlot
 from .understanding import MomentMention, PlaceMention, Understanding
@@ -187,33 +187,40 @@ class SlotFiller:
         here = local_now(self.now, timezone)
         current = state.slots.arrival
         if moment.date is None:
-            assert moment.time is not None
             if current is None:
-                self.set(partial_time=PartialTime(time=moment.time, qualifier=moment.qualifier or "at"))
+                qualifier = None if moment.time is None else moment.qualifier or "at"
+                self.set(partial_time=PartialTime(time=moment.time, qualifier=qualifier, period=moment.period))
                 self.progress = True
                 return
-            qualifier = moment.qualifier or current.qualifier or "at"
-            self.put_arrival(current.model_copy(update={"time": moment.time, "qualifier": qualifier}),
-                             state.arrival_said, here)
+            if moment.time is None:  # a part of the day alone: "actually in the evening"
+                update = {"time": None, "qualifier": None, "period": moment.period}
+            else:
+                qualifier = moment.qualifier or current.qualifier or "at"
+                update = {"time": moment.time, "qualifier": qualifier, "period": None}
+            self.put_arrival(current.model_copy(update=update), state.arrival_said, here)
             return
         date = self.read_date(moment.date, current.date if current else None, here, timezone)
         if date is None:
             self.notes.append(f'Sorry, I couldn\'t work out the date "{mention.text}".')
             self.trouble = True
             return
+        period = moment.period
         if moment.time is not None:
             time, qualifier = moment.time, moment.qualifier or "at"
+        elif period is not None:
+            time, qualifier = None, None
         elif state.partial_time is not None:
-            time, qualifier = state.partial_time.time, state.partial_time.qualifier
-        elif current is not None and current.time is not None:
-            time, qualifier = current.time, moment.qualifier or current.qualifier
+            partial = state.partial_time
+            time, qualifier, period = partial.time, partial.qualifier, partial.period
+        elif current is not None and (current.time is not None or current.period is not None):
+            time, qualifier, period = current.time, moment.qualifier or current.qualifier, current.period
         else:
             time, qualifier = None, moment.qualifier
         phrase = date.isoformat() if moment.date.startswith("day ") and current else moment.date
-        self.put_arrival(Arrival(date=date, time=time, qualifier=qualifier), phrase, here)
+        self.put_arrival(Arrival(date=date, time=time, qualifier=qualifier, period=period), phrase, here)
 
     def put_arrival(self, arrival: Arrival, phrase: str | None, here: dt.datetime) -> None:
-        if not self.acceptable(arrival.date, arrival.time, here, check_arrival):
+        if not self.acceptable(arrival.date, arrival.time, here, check_arrival, arrival.period):
             return
         departure = self.state.slots.departure
         if departure is not None and departure.date is not None and arrival.date < departure.date:
@@ -240,14 +247,17 @@ class SlotFiller:
                 self.trouble = True
                 return
             phrase = date.isoformat() if moment.date.startswith("day ") and current else moment.date
+        period = moment.period
         if moment.time is not None:
             time, qualifier = moment.time, moment.qualifier or "at"
+        elif period is not None:
+            time, qualifier = None, None
         elif current is not None:
-            time, qualifier = current.time, current.qualifier
+            time, qualifier, period = current.time, current.qualifier, current.period
         else:
             time, qualifier = None, None
-        departure = Departure(date=date, time=time, qualifier=qualifier)
-        if date is not None and not self.acceptable(date, time, here, check_departure):
+        departure = Departure(date=date, time=time, qualifier=qualifier, period=period)
+        if date is not None and not self.acceptable(date, time, here, check_departure, period):
             return
         arrival = state.slots.arrival
         if date is not None and arrival is not None and date > arrival.date:
@@ -259,12 +269,16 @@ class SlotFiller:
         self.progress = True
         self.changed.add("departure")
 
-    def acceptable(self, date: dt.date, time: dt.time | None, here: dt.datetime, check: Check) -> bool:
-        problem = check(date, time, here)
+    def acceptable(
+        self, date: dt.date, time: dt.time | None, here: dt.datetime, check: Check, period: Period | None = None
+    ) -> bool:
+        problem = check(date, period_end(time, period), here)
         if problem == "past":
             when = messages.describe_date(date)
             if time is not None and date == here.date():
                 when = f"{messages.describe_time(time)} today"
+            elif period is not None and date == here.date():
+                when = "Tonight" if period == "night" else f"This {period}"
             self.notes.append(f"{when} has already passed.")
         elif problem == "too_far":
             self.notes.append(f"{messages.describe_date(date)} is too far ahead: I can book up to a year ahead.")
@@ -280,7 +294,7 @@ class SlotFiller:
         date = resolve_date(phrase, self.now, timezone)
         if date is None or date == arrival.date:
             return
-        if check_arrival(date, arrival.time, local_now(self.now, timezone)) is None:
+        if check_arrival(date, period_end(arrival.time, arrival.period), local_now(self.now, timezone)) is None:
             self.set_slot("arrival", arrival.model_copy(update={"date": date}))
 
     def reread_departure(self) -> None:
@@ -289,5 +303,6 @@ class SlotFiller:
         timezone = self.zone("origin")
         date = resolve_date(phrase, self.now, timezone)
         here = local_now(self.now, timezone)
-        if date is not None and date != departure.date and check_departure(date, departure.time, here) is None:
+        moment = period_end(departure.time, departure.period)
+        if date is not None and date != departure.date and check_departure(date, moment, here) is None:
             self.set_slot("departure", departure.model_copy(update={"date": date}))

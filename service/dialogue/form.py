@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from .domain import SlotName
+from .domain import Period, SlotName
 from .places import Resolution, gazetteer
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "check_arrival",
     "check_departure",
     "form_slot",
+    "period_end",
 ]
 
 CONFIDENCE_FLOOR = 0.5
@@ -31,6 +32,20 @@ REASKS_BEFORE_EXAMPLE = 2
 """Failed answers to one question before the bot explains what it needs, with an example."""
 MAX_DAYS_AHEAD = 365
 """Airlines sell seats about a year ahead; a later arrival is refused."""
+PERIOD_ENDS: dict[Period, dt.time] = {
+    "morning": dt.time(12, 0),
+    "afternoon": dt.time(18, 0),
+    "evening": dt.time(23, 59),
+    "night": dt.time(23, 59),
+}
+"""When a part of the day is over, for the checks: "this morning" has passed at noon."""
+
+
+def period_end(time: dt.time | None, period: Period | None) -> dt.time | None:
+    """The time the checks judge: the time said, else the end of the part of the day said, else none."""
+    if time is not None or period is None:
+        return time
+    return PERIOD_ENDS[period]
 
 
 def check_arrival(date: dt.date, time: dt.time | None, local_now: dt.datetime) -> str | None:

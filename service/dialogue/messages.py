@@ -39,10 +39,16 @@ def describe_time(time: dt.time) -> str:
     return f"{hour}:{time.minute:02d} {'am' if time.hour < 12 else 'pm'}"
 
 
+PERIOD_PHRASES = {"morning": "in the morning", "afternoon": "in the afternoon", "evening": "in the evening",
+                  "night": "at night"}
+
+
 def describe_arrival(arrival: Arrival) -> str:
     when = describe_date(arrival.date)
     if arrival.time is not None:
         return f"arriving {arrival.qualifier or 'at'} {describe_time(arrival.time)} on {when}"
+    if arrival.period is not None:
+        return f"arriving {PERIOD_PHRASES[arrival.period]} on {when}"
     if arrival.qualifier in {"by", "before", "after", "around"}:
         return f"arriving {arrival.qualifier} {when}"
     return f"arriving on {when}"
@@ -52,6 +58,8 @@ def describe_departure(departure: Departure) -> str:
     parts = ["leaving"]
     if departure.time is not None:
         parts.append(f"{departure.qualifier or 'at'} {describe_time(departure.time)}")
+    elif departure.period is not None:
+        parts.append(PERIOD_PHRASES[departure.period])
     if departure.date is not None:
         parts.append(f"on {describe_date(departure.date)}")
     return " ".join(parts)

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_serializer
 
 from ..errors import StateError
-from .domain import City, Qualifier, SlotName, Slots, Status
+from .domain import City, Period, Qualifier, SlotName, Slots, Status
 
 __all__ = ["Choice", "DialogueState", "DidYouMean", "Option", "PartialTime", "Pending"]
 
@@ -57,14 +57,16 @@ Pending = Annotated[DidYouMean | Choice, Field(discriminator="kind")]
 
 
 class PartialTime(_Part):
-    """An arrival time said before its date ("by 5 pm"), kept until the date comes."""
+    """An arrival time or part of the day said before its date ("by 5 pm", "in the morning"),
+    kept until the date comes."""
 
-    time: dt.time
+    time: dt.time | None = None
     qualifier: Qualifier | None = None
+    period: Period | None = None
 
     @field_serializer("time")
-    def _hours_minutes(self, value: dt.time) -> str:
-        return value.strftime("%H:%M")
+    def _hours_minutes(self, value: dt.time | None) -> str | None:
+        return None if value is None else value.strftime("%H:%M")
 
 
 class DialogueState(BaseModel):

@@ -42,6 +42,7 @@
       booked: "Booking confirmed", bookingCancelled: "Booking cancelled", reference: "Reference",
       destination: "Destination", arrival: "Arrival", origin: "From", departure: "Departure",
       at: "at", by: "by", before: "before", after: "after", around: "around",
+      periods: { morning: "in the morning", afternoon: "in the afternoon", evening: "in the evening", night: "at night" },
       network: "We couldn't reach ticketbot. Check your connection, then try again.",
       rateLimited: "You're sending messages a little too fast. Please wait {seconds} s, then try again.",
       unavailable: "ticketbot is briefly unavailable. Please try again in a moment.",
@@ -58,6 +59,7 @@
       booked: "Réservation confirmée", bookingCancelled: "Réservation annulée", reference: "Référence",
       destination: "Destination", arrival: "Arrivée", origin: "Départ de", departure: "Départ",
       at: "à", by: "au plus tard à", before: "avant", after: "après", around: "vers",
+      periods: { morning: "le matin", afternoon: "l'après-midi", evening: "le soir", night: "la nuit" },
       network: "Impossible de joindre ticketbot. Vérifiez votre connexion, puis réessayez.",
       rateLimited: "Vous envoyez des messages un peu trop vite. Patientez {seconds} s, puis réessayez.",
       unavailable: "ticketbot est momentanément indisponible. Réessayez dans un instant.",
@@ -73,6 +75,7 @@
       booked: "Buchung bestätigt", bookingCancelled: "Buchung storniert", reference: "Buchungsnummer",
       destination: "Ziel", arrival: "Ankunft", origin: "Von", departure: "Abflug",
       at: "um", by: "spätestens um", before: "vor", after: "nach", around: "gegen",
+      periods: { morning: "morgens", afternoon: "nachmittags", evening: "abends", night: "nachts" },
       network: "ticketbot ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
       rateLimited: "Sie senden etwas zu schnell. Bitte warten Sie {seconds} s und versuchen Sie es dann erneut.",
       unavailable: "ticketbot ist kurz nicht verfügbar. Bitte versuchen Sie es gleich noch einmal.",
@@ -387,8 +390,10 @@
     }
     if (moment.time) {
       words.push((T[moment.qualifier || "at"] || T.at) + " " + formatTime(moment.time));
+    } else if (moment.period && T.periods[moment.period]) {
+      words.push(T.periods[moment.period]);
     }
-    return words.join(moment.date && moment.time ? ", " : "");
+    return words.join(words.length > 1 ? ", " : "");
   }
 
   function formatCity(city) {

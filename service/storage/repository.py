@@ -148,12 +148,14 @@ def add_booking(session: Session, *, conversation_id: str, reference: str, slots
         "arrival_date": arrival.date,
         "arrival_time": arrival.time,
         "arrival_qualifier": arrival.qualifier,
+        "arrival_period": arrival.period,
         "origin_city": origin.city if origin else None,
         "origin_airports": list(origin.airports) if origin else None,
         "origin_timezone": origin.timezone if origin else None,
         "departure_date": departure.date if departure else None,
         "departure_time": departure.time if departure else None,
         "departure_qualifier": departure.qualifier if departure else None,
+        "departure_period": departure.period if departure else None,
         "created_at": now,
         "updated_at": now,
     })  # fmt: skip
@@ -194,16 +196,20 @@ def to_booking(row: Row[Any]) -> Booking:
             city=row.origin_city, airports=tuple(row.origin_airports or ()), timezone=row.origin_timezone or ""
         )
     departure = None
-    if row.departure_date is not None or row.departure_time is not None:
-        qualifier = row.departure_qualifier
-        departure = Departure(date=row.departure_date, time=row.departure_time, qualifier=qualifier)
+    if row.departure_date is not None or row.departure_time is not None or row.departure_period is not None:
+        departure = Departure(
+            date=row.departure_date, time=row.departure_time, qualifier=row.departure_qualifier,
+            period=row.departure_period,
+        )  # fmt: skip
     return Booking(
         reference=row.reference,
         status=row.status,
         destination=City(
             city=row.destination_city, airports=tuple(row.destination_airports), timezone=row.destination_timezone
         ),
-        arrival=Arrival(date=row.arrival_date, time=row.arrival_time, qualifier=row.arrival_qualifier),
+        arrival=Arrival(
+            date=row.arrival_date, time=row.arrival_time, qualifier=row.arrival_qualifier, period=row.arrival_period
+        ),
         origin=origin,
         departure=departure,
         created_at=row.created_at,

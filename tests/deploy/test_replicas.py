@@ -251,7 +251,7 @@ def _book_and_cancel(deployment: Deployment, index: int) -> tuple[str, str]:
             [booking] = [r["booking"] for r in answers if r["booking"] is not None]
         reference = booking["reference"]
         assert booking["destination"]["city"] == "Atlanta" and booking["origin"]["city"] == "Chicago"
-        assert booking["arrival"] == {"date": arrival.isoformat(), "time": "09:00", "qualifier": "at"}
+        assert booking["arrival"] == {"date": arrival.isoformat(), "time": "09:00", "qualifier": "at", "period": None}
 
         cancelled = chat.together((b, f"cancel {reference}"), (a, f"cancel {reference}"))
         assert sorted("already cancelled" in r["reply"] for r in cancelled) == [False, True]

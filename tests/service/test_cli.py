@@ -23,9 +23,9 @@ def test_db_upgrade_current_downgrade_on_sqlite(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     result = runner.invoke(app, ["db", "upgrade", "--database-url", url])
     assert result.exit_code == 0, result.output
-    assert "database at revision 0001" in result.output
+    assert "database at revision 0002" in result.output
     result = runner.invoke(app, ["db", "current", "--database-url", url])
-    assert "current 0001, head 0001" in result.output
+    assert "current 0002, head 0002" in result.output
     result = runner.invoke(app, ["db", "downgrade", "base", "--database-url", url])
     assert result.exit_code == 0 and "revision None" in result.output
     assert migrate.current(url) is None
@@ -35,7 +35,7 @@ def test_db_upgrade_on_postgresql(postgres: Callable[[], str]) -> None:
     url = postgres()
     result = runner.invoke(app, ["db", "upgrade", "--database-url", url])
     assert result.exit_code == 0, result.output
-    assert migrate.current(url) == "0001"
+    assert migrate.current(url) == "0002"
 
 
 def test_the_database_url_comes_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -45,7 +45,7 @@ def test_the_database_url_comes_from_the_environment(tmp_path: Path, monkeypatch
     assert (tmp_path / "ticketbot.db").is_file()  # the default: a SQLite file here
     monkeypatch.setenv("TICKETBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'elsewhere.db'}")
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    assert migrate.current(f"sqlite:///{tmp_path / 'elsewhere.db'}") == "0001"
+    assert migrate.current(f"sqlite:///{tmp_path / 'elsewhere.db'}") == "0002"
 
 
 def test_chat_reads_piped_lines_and_books(tmp_path: Path) -> None:

@@ -46,7 +46,7 @@ def test_a_conversation_from_greeting_to_booking(manager: DialogueManager, sessi
     assert booked.booking.reference in booked.reply
     body = booked.model_dump(mode="json")
     assert body["slots"]["destination"] == {"city": "Denver", "airports": ["DEN"], "timezone": "America/Denver"}
-    assert body["slots"]["arrival"] == {"date": "2026-12-05", "time": None, "qualifier": None}
+    assert body["slots"]["arrival"] == {"date": "2026-12-05", "time": None, "qualifier": None, "period": None}
     assert body["booking"]["status"] == "confirmed" and body["missing"] == []
     assert body["understood"]["tags"][0] == {"token": "yes", "tag": "O"}
     view = manager.conversation(conversation_id=conversation.conversation_id, token=conversation.token)

@@ -145,3 +145,16 @@ def test_one_tag_one_widget_one_global(page: Page, host_site: str) -> None:
     page.evaluate("() => window.Ticketbot.open()")
     expect(Chat(page).panel).to_be_visible()
     expect(Chat(page).bot).to_have_text([GREETING])
+
+
+def test_parts_of_the_day_on_the_booking_card(page: Page, ticketbot: Ticketbot) -> None:
+    page.goto(ticketbot.url + "/")
+    chat = Chat(page)
+    chat.open()
+    expect(chat.bot).to_have_text([GREETING])
+    confirm = chat.say("leave boston tomorrow morning and arrive in denver on december 5th in the evening")
+    assert "leaving in the morning on Friday, November 27, 2026" in confirm, confirm
+    assert "arriving in the evening on Saturday, December 5, 2026" in confirm, confirm
+    assert chat.say("yes").startswith("Booked!")
+    expect(chat.card.locator(".arrival")).to_have_text("Saturday, December 5, 2026, in the evening")
+    expect(chat.card.locator(".departure")).to_have_text("Friday, November 27, 2026, in the morning")

@@ -32,7 +32,7 @@ def test_booking_by_chat_then_read_and_cancel(client: httpx.Client) -> None:
     assert set(turn) >= TURN_KEYS
     assert turn["status"] == "confirming" and turn["missing"] == []
     assert turn["slots"]["destination"] == {"city": "Taipei", "airports": ["TPE", "TSA"], "timezone": "Asia/Taipei"}
-    assert turn["slots"]["arrival"] == {"date": "2027-11-02", "time": None, "qualifier": None}
+    assert turn["slots"]["arrival"] == {"date": "2027-11-02", "time": None, "qualifier": None, "period": None}
     understood = turn["understood"]
     assert {"token": "taipei", "tag": "B-toloc.city_name"} in understood["tags"]
     assert any(s["slot"] == "toloc.city_name" and s["text"] == "taipei" for s in understood["spans"])

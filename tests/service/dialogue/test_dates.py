@@ -110,3 +110,33 @@ def test_relative_dates_are_read_in_the_destination_time_zone() -> None:
 def test_impossible_days_are_skipped() -> None:
     february = dt.datetime(2027, 2, 1, 12, tzinfo=dt.UTC)
     assert resolve_date("day 30", february, None) == dt.date(2027, 3, 30)
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "time", "period"),
+    [
+        ("tomorrow morning", "tomorrow", None, "morning"),
+        ("friday evening", "friday", None, "evening"),
+        ("on december 3rd in the afternoon", "december 3", None, "afternoon"),
+        ("december 3rd, in the afternoon", "december 3", None, "afternoon"),
+        ("in the morning on december 3rd", "december 3", None, "morning"),
+        ("tonight", "today", None, "night"),
+        ("this evening", "today", None, "evening"),
+        ("in the evening", None, None, "evening"),  # alone: a correction, or kept until a date comes
+        ("at night", None, None, "night"),
+        # a time says more than a part of the day, which only places a bare hour in the day
+        ("tomorrow evening at 7", "tomorrow", dt.time(19, 0), None),
+        ("tomorrow morning at 5", "tomorrow", dt.time(5, 0), None),  # not a flight's 5 pm
+        ("tomorrow morning at 5 pm", "tomorrow", dt.time(17, 0), None),  # what was said stands
+        ("9 in the evening", None, dt.time(21, 0), None),
+    ],
+)
+def test_parts_of_the_day(text: str, date: str | None, time: dt.time | None, period: str | None) -> None:
+    moment = _one(text)
+    assert (moment.date, moment.time, moment.period) == (date, time, period)
+    assert moment.end == len(tokenize(text))  # every word of it belongs to the moment
+
+
+@pytest.mark.parametrize("text", ["good morning", "the morning flight", "a night in denver", "evening"])
+def test_a_part_of_the_day_alone_is_no_moment(text: str) -> None:
+    assert find_moments(tokenize(text)) == []

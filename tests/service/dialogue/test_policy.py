@@ -262,3 +262,45 @@ def test_the_policy_is_pure() -> None:
     first = next_turn(state, tagged("december 10th"), NOW)
     second = next_turn(state, tagged("december 10th"), NOW)
     assert first == second and state == converse("to boston").state
+
+
+def _moment(value) -> tuple | None:
+    if value is None:
+        return None
+    return (value.date and value.date.isoformat(), value.time and value.time.strftime("%H:%M"), value.period)
+
+
+def test_parts_of_the_day() -> None:
+    said = converse(
+        "leave [boston|fromloc.city_name] tomorrow morning and arrive in [denver|toloc.city_name] on december 5th"
+        " in the evening"
+    )
+    assert _moment(said.state.slots.departure) == ("2026-11-27", None, "morning")
+    assert _moment(said.state.slots.arrival) == ("2026-12-05", None, "evening")
+    assert "leaving in the morning on Friday, November 27, 2026" in said.reply
+    assert "arriving in the evening on Saturday, December 5, 2026" in said.reply
+    # a part of the day corrects the time, and a time the part of the day; the date stays
+    later = converse("actually in the afternoon", state=said.state)
+    assert _moment(later.state.slots.arrival) == ("2026-12-05", None, "afternoon")
+    assert _moment(later.state.slots.departure) == ("2026-11-27", None, "morning")
+    timed = converse("make it by 5 pm", state=later.state)
+    assert _moment(timed.state.slots.arrival) == ("2026-12-05", "17:00", None)
+    assert "arriving by 5:00 pm on Saturday" in timed.reply
+    moved = converse("actually the 6th", state=said.state)  # a new day keeps the part of the day
+    assert _moment(moved.state.slots.arrival) == ("2026-12-06", None, "evening")
+
+
+def test_a_part_of_the_day_before_its_date_is_kept() -> None:
+    asked = converse("to denver", "in the morning")
+    assert asked.state.slots.arrival is None and "On what date" in asked.reply
+    dated = converse("december 3rd", state=asked.state)
+    assert _moment(dated.state.slots.arrival) == ("2026-12-03", None, "morning")
+
+
+def test_a_part_of_the_day_that_has_passed() -> None:
+    # 10:00 UTC is 18:00 in Taipei: its morning is over, its night is not
+    morning = converse("to [taipei|toloc.city_name] this morning")
+    assert morning.state.slots.arrival is None and "This morning has already passed." in morning.reply
+    tonight = converse("to [taipei|toloc.city_name] tonight")
+    assert _moment(tonight.state.slots.arrival) == ("2026-11-26", None, "night")
+    assert "arriving at night on Thursday, November 26, 2026" in tonight.reply

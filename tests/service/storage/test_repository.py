@@ -29,11 +29,13 @@ def _conversation(session: Session) -> str:
 
 @pytest.mark.parametrize("full", [True, False])
 def test_booking_and_cancellation_round_trip(sessions: sessionmaker[Session], full: bool) -> None:
-    slots = Slots(
+    slots = Slots(  # a time said, or only a part of the day
         destination=TAIPEI,
-        arrival=Arrival(date=dt.date(2027, 11, 2), time=dt.time(17, 30), qualifier="by"),
+        arrival=Arrival(date=dt.date(2027, 11, 2), time=dt.time(17, 30), qualifier="by")
+        if full
+        else Arrival(date=dt.date(2027, 11, 2), period="evening"),
         origin=NEW_YORK if full else None,
-        departure=Departure(date=dt.date(2027, 11, 1), time=dt.time(9, 0), qualifier="after") if full else None,
+        departure=Departure(date=dt.date(2027, 11, 1), period="morning") if full else None,
     )
     reference = new_reference()
     with sessions.begin() as session:
@@ -51,7 +53,12 @@ def test_booking_and_cancellation_round_trip(sessions: sessionmaker[Session], fu
         slots.destination, slots.arrival, slots.origin, slots.departure
     )
     assert booking.created_at == NOW and booking.created_at.tzinfo is not None
-    assert booking.model_dump(mode="json")["arrival"] == {"date": "2027-11-02", "time": "17:30", "qualifier": "by"}
+    arrival = {"date": "2027-11-02", "time": "17:30", "qualifier": "by", "period": None}
+    if not full:
+        arrival = {"date": "2027-11-02", "time": None, "qualifier": None, "period": "evening"}
+    assert booking.model_dump(mode="json")["arrival"] == arrival
+    if full:
+        assert booking.model_dump(mode="json")["departure"]["period"] == "morning"
 
     later = NOW + dt.timedelta(minutes=5)
     with sessions.begin() as session:
