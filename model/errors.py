@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["CheckpointError", "DataFormatError", "TaggerError"]
+__all__ = ["CheckpointError", "DataFormatError", "MissingExtra", "TaggerError"]
 
 
 class TaggerError(Exception):
@@ -23,3 +23,15 @@ class DataFormatError(TaggerError):
 
 class CheckpointError(TaggerError):
     """A checkpoint file cannot be read, or was written by an incompatible format version."""
+
+
+class MissingExtra(TaggerError):
+    """A feature needs a package of an optional extra that is not installed; says what to install."""
+
+    def __init__(self, feature: str, package: str, extra: str) -> None:
+        super().__init__(
+            f"{feature} needs the {package!r} package of ticketbot's {extra!r} extra: "
+            f"pip install 'ticketbot[{extra}]' (in a checkout: pip install -e '.[{extra}]')"
+        )
+        self.package = package
+        self.extra = extra

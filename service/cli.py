@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 app = typer.Typer(
@@ -29,7 +30,8 @@ DeviceOption = Annotated[str, typer.Option("--device", help="auto (CUDA when ava
 
 
 def _fail(message: str) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)  # paths stay greppable
+    # the message is text, not markup: "[train]" or a path with brackets must print as written
+    errors.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)  # paths stay greppable
     return typer.Exit(code=2)
 
 
@@ -47,13 +49,15 @@ def tag(
     texts: Annotated[list[str], typer.Argument(help="Sentences to tag.")],
     model: ModelOption = None,
     device: DeviceOption = "auto",
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per sentence.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON Lines: one JSON object per sentence, one per line.")
+    ] = False,
 ) -> None:
     """Tag sentences: print each word's slot tag, the slot values and the intent."""
     tagger = _load_tagger(model, device)
     for parse in tagger.parse(texts):
-        if as_json:
-            console.print_json(json.dumps(parse.to_dict()))
+        if as_json:  # JSON Lines, so `ticketbot tag --json A B | jq` and line-by-line readers both work
+            print(json.dumps(parse.to_dict(), ensure_ascii=False))
             continue
         table = Table(show_header=True, header_style="bold", box=None)
         table.add_column("token")
@@ -150,6 +154,10 @@ def train(
             max_seconds=None if max_minutes is None else 60 * max_minutes,
         )
         corpus = read_corpus(data)
+        if city_swap > 0:  # its list of the world's cities comes from an extra: say so before training
+            from model.cities import world_cities
+
+            world_cities()
         torch_device = resolve_device(device)
         teacher_tagger = None if teacher is None else Tagger.load(teacher, device=torch_device)
     except (TaggerError, ValueError) as error:
@@ -355,7 +363,10 @@ def unseen_cities(
         train_examples, examples = read_split(data / "train"), read_split(data / split)
     except TaggerError as error:
         raise _fail(str(error)) from error
-    rewritten = unseen_city_split(examples, train_examples, seed=seed)
+    try:
+        rewritten = unseen_city_split(examples, train_examples, seed=seed)
+    except TaggerError as error:  # the held-out names come from the train extra
+        raise _fail(str(error)) from error
     write_split(out, rewritten)
     console.print(f"wrote {len(rewritten)} sentences to {out}")
 

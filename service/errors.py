@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "BookingNotFound",
+    "CommitOutcomeUnknown",
     "ConversationNotFound",
     "IdempotencyKeyReused",
     "ServiceError",
@@ -39,3 +40,12 @@ class StateError(ServiceError):
 
 class StorageUnavailable(ServiceError):
     """The database cannot be reached, or stayed busy through every retry; nothing was written."""
+
+
+class CommitOutcomeUnknown(StorageUnavailable):
+    """The connection died while the database was committing: the turn may or may not be saved.
+
+    Never retried here (a turn replayed after a commit that did land would be applied twice);
+    the client resends with the same Idempotency-Key, which returns the stored answer if the
+    commit landed and runs the turn if it did not.
+    """

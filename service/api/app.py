@@ -27,7 +27,7 @@ from .errors import install_error_handlers
 from .metrics import Metrics
 from .middleware import RequestContext
 from .ratelimit import RateLimits
-from .routes import bookings, conversations, health, pages
+from .routes import bookings, conversations, docs, health, pages
 from .services import Services, ThreadParser
 
 __all__ = ["create_app", "serve_app"]
@@ -84,9 +84,13 @@ def create_app(
         version="1",
         summary="Book a flight by chatting: a recurrent slot tagger and a dialogue manager behind a JSON API.",
         lifespan=lifespan,
+        # FastAPI's own /docs and /redoc load their bundles from a CDN: ours are served offline
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     install_error_handlers(app)
-    for router in (conversations.router, bookings.router, health.router, pages.router):
+    for router in (conversations.router, bookings.router, health.router, pages.router, docs.router):
         app.include_router(router)
     if settings.cors_origins:
         app.add_middleware(

@@ -15,7 +15,14 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import BookingNotFound, ConversationNotFound, IdempotencyKeyReused, ServiceError, StorageUnavailable
+from ..errors import (
+    BookingNotFound,
+    CommitOutcomeUnknown,
+    ConversationNotFound,
+    IdempotencyKeyReused,
+    ServiceError,
+    StorageUnavailable,
+)
 from .schemas import ErrorResponse
 
 __all__ = ["ApiError", "error_response", "install_error_handlers", "responses"]
@@ -89,9 +96,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StorageUnavailable)
     async def _unavailable(_: Request, error: StorageUnavailable) -> JSONResponse:
-        return error_response(
-            503, "unavailable", f"{error}; nothing was saved, try again shortly", {"Retry-After": str(RETRY_AFTER_S)}
-        )
+        if isinstance(error, CommitOutcomeUnknown):
+            message = (
+                f"{error}; the outcome is unknown: send the same message again with the same Idempotency-Key"
+            )
+        else:
+            message = f"{error}; nothing was saved, try again shortly"
+        return error_response(503, "unavailable", message, {"Retry-After": str(RETRY_AFTER_S)})
 
     @app.exception_handler(DBAPIError)
     async def _database(_: Request, error: DBAPIError) -> JSONResponse:

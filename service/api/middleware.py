@@ -38,10 +38,14 @@ _PAGE_POLICY = (
 )
 
 
+UNMATCHED = "unmatched"
+_MAX_LOGGED_PATH = 200
+
+
 def _route_of(scope: Scope) -> str:
     """The route's template ("/api/v1/conversations/{conversation_id}"), never the raw path with ids."""
     route = scope.get("route")
-    return getattr(route, "path", None) or "unmatched"
+    return getattr(route, "path", None) or UNMATCHED
 
 
 class RequestContext:
@@ -90,6 +94,10 @@ class RequestContext:
                 "request_id": request_id, "method": method, "route": route, "status": status,
                 "latency_ms": round(1000 * elapsed, 2), "client": (scope.get("client") or ("-", 0))[0],
             }  # fmt: skip
+            if route == UNMATCHED:
+                # which path missed is what an operator needs (a wrong proxy prefix, a scanner);
+                # the metrics keep the one bounded label, the log line carries the path, cut short
+                extra["path"] = scope["path"][:_MAX_LOGGED_PATH]
             log.info("%s %s %s", method, route, status, extra=extra)
 
 

@@ -14,13 +14,14 @@ MAX_TEXT = 1000
 
 _SPACE = " \t\n\r"
 # What the validator accepts, written out for the OpenAPI document: after trimming spaces,
-# tabs and newlines, 1 to MAX_TEXT characters, with no control characters but tab and newline.
+# tabs and newlines, 1 to MAX_TEXT characters, with no control characters but tab and newline
+# (C0, DEL and C1: U+0000-U+001F, U+007F-U+009F).
 TEXT_PATTERN = (
-    r"^[ \t\n\r]*[^ \t\n\r\x00-\x1f\x7f]"
-    rf"(?:[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]{{0,{MAX_TEXT - 2}}}[^ \t\n\r\x00-\x1f\x7f])?[ \t\n\r]*$"
+    r"^[ \t\n\r]*[^ \t\n\r\x00-\x1f\x7f-\x9f]"
+    rf"(?:[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]{{0,{MAX_TEXT - 2}}}[^ \t\n\r\x00-\x1f\x7f-\x9f])?[ \t\n\r]*$"
 )
 _TEXT = re.compile(TEXT_PATTERN)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # JSON can spell a lone UTF-16 surrogate ("\\ud800"); it is no character, cannot be stored or tagged
 _SURROGATE = re.compile("[\ud800-\udfff]")
 

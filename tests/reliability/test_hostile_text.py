@@ -50,7 +50,7 @@ hostile = st.one_of(
 )
 
 _SPACE = " \t\n\r"
-_REFUSED_CONTROLS = {chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]}
+_REFUSED_CONTROLS = {chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]}
 
 
 def accepted(text: str) -> bool:

@@ -29,6 +29,8 @@ def _error(response: httpx.Response, status: int) -> dict[str, str]:
         ({"text": "hi", "admin": True}, 422, "admin: is not a known field"),
         ([1, 2], 422, "must be a JSON object"),
         ({"text": "fly\x00 to boston"}, 422, "control characters"),
+        ({"text": "fly to boston\x85"}, 422, "control characters"),  # C1: NEXT LINE
+        ({"text": "\x9b31m fly to boston"}, 422, "control characters"),  # C1: a terminal's CSI
     ],
 )
 def test_bad_messages_are_refused_with_a_reason(client: httpx.Client, body: object, status: int, words: str) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import concurrent.futures
+import logging
 import re
 
 import httpx
+import pytest
 
 from .conftest import LiveServer, start_conversation
 
@@ -25,6 +27,22 @@ def test_security_headers_and_request_ids(client: httpx.Client) -> None:
     assert re.fullmatch(r"[0-9a-f]{32}", response.headers["x-request-id"])
     assert client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["x-request-id"] == "abc-123"
     assert client.get("/healthz", headers={"X-Request-ID": "<bad id>"}).headers["x-request-id"] != "<bad id>"
+
+
+def test_request_logs_name_the_path_that_matched_no_route(
+    client: httpx.Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    scanner = "/wp-admin/" + "x" * 300
+    with caplog.at_level(logging.INFO, logger="ticketbot.access"):
+        assert client.get("/api/v2/conversations").status_code == 404
+        assert client.get(scanner).status_code == 404
+        assert client.get("/healthz").status_code == 200
+    lines = {record.request_id: record for record in caplog.records if record.name == "ticketbot.access"}
+    missed = [r for r in lines.values() if r.route == "unmatched"]
+    assert [r.path for r in missed] == ["/api/v2/conversations", scanner[:200]]
+    assert all(not hasattr(r, "path") for r in lines.values() if r.route == "/healthz")  # ids stay out of logs
+    metrics = client.get("/metrics").text
+    assert 'route="unmatched"' in metrics and "wp-admin" not in metrics and "/api/v2" not in metrics
 
 
 def test_cors_allows_listed_origins_only(client: httpx.Client) -> None:
