@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import datetime as dt
 import pstats
 import random
 import tempfile
@@ -28,6 +29,7 @@ import torch
 from customers import CITIES, MONTHS  # bench/customers.py, beside this file
 
 from model import Tagger
+from service.inference import warm_up
 from service.manager import DialogueManager
 from service.storage import make_engine, make_sessions, migrate
 
@@ -60,8 +62,8 @@ def main() -> None:
         migrate.upgrade(url)
         engine = make_engine(url, sqlite_synchronous=args.sqlite_synchronous)
         tagger = Tagger.load(None, "cpu")
-        manager = DialogueManager(sessions=make_sessions(engine), parser=tagger)
-        manager.warm_up()
+        manager = DialogueManager(sessions=make_sessions(engine))
+        warm_up(tagger, dt.datetime.now(dt.UTC))
         for _ in range(args.warmup):
             book(manager, tagger, rng)
         began, cpu = time.perf_counter(), time.process_time()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -452,7 +453,7 @@ def chat(
     tagger = _load_tagger(settings.model_path, settings.device)
     engine = make_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
     options = {"clock": clock} if clock else {}
-    manager = DialogueManager(sessions=make_sessions(engine), parser=tagger, **options)
+    manager = DialogueManager(sessions=make_sessions(engine), **options)
     started = manager.start()
     typer.echo(f"bot> {started.reply}")
     interactive = sys.stdin.isatty()
@@ -471,7 +472,12 @@ def chat(
                 break
             if not interactive:
                 typer.echo(f"you> {text}")
-            result = manager.reply(conversation_id=started.conversation_id, token=started.token, text=text)
+            began = time.perf_counter()
+            [parse] = tagger.parse([text])
+            result = manager.reply(
+                conversation_id=started.conversation_id, token=started.token, text=text, parse=parse,
+                tagger_ms=1000 * (time.perf_counter() - began),
+            )  # fmt: skip
             typer.echo(f"bot> {result.reply}")
     finally:
         engine.dispose()

@@ -19,7 +19,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from model import Tagger
 
-from ..inference import TaggerBatcher
+from ..inference import TaggerBatcher, warm_up
 from ..manager import DialogueManager
 from ..settings import Settings
 from ..storage import make_engine, make_sessions
@@ -60,12 +60,9 @@ def create_app(
         )
         await batcher.start()
         engine = make_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
-        manager = DialogueManager(
-            sessions=make_sessions(engine), parser=ThreadParser(batcher, asyncio.get_running_loop()), clock=clock,
-            observer=metrics.observe_event,
-        )
+        manager = DialogueManager(sessions=make_sessions(engine), clock=clock, observer=metrics.observe_event)
         # before the first customer (and /readyz) sees it: the batcher serves the warm-up too
-        await asyncio.to_thread(manager.warm_up)
+        await asyncio.to_thread(warm_up, ThreadParser(batcher, asyncio.get_running_loop()), clock())
         limits = RateLimits(
             client=settings.rate_limit_client,
             conversation=settings.rate_limit_conversation,

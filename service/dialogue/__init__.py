@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from .actions import Action, Book, CancelBooking, Say
 from .domain import (
-    REQUIRED_SLOTS,
     SLOT_NAMES,
     Arrival,
     Booking,
@@ -20,7 +19,7 @@ from .domain import (
     Slots,
     Status,
 )
-from .form import FORM, FormSlot
+from .form import FORM, REQUIRED_SLOTS, FormSlot
 from .places import Gazetteer, gazetteer
 from .policy import next_turn, opening
 from .state import DialogueState

@@ -2,7 +2,7 @@
 
 The policy returns these instead of doing them, so it stays pure; the manager carries
 them out in the turn's transaction and words the outcome of ``Book`` and
-``CancelBooking`` (the reference only exists once the booking is stored).
+``CancelBooking`` (what a cancellation finds is only known in the database).
 """
 
 from __future__ import annotations
@@ -21,9 +21,11 @@ class Say:
 
 @dataclass(frozen=True, slots=True)
 class Book:
-    """Store a booking of these (complete) slots; the reply names its new reference."""
+    """Store a booking of these (complete) slots under ``reference`` (drawn before the turn,
+    and already listed in the state's bookings); the reply names it."""
 
     slots: Slots
+    reference: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, field_serializer
 
 __all__ = [
-    "REQUIRED_SLOTS",
     "SLOT_NAMES",
     "Arrival",
     "Booking",
@@ -21,6 +20,7 @@ __all__ = [
     "City",
     "Departure",
     "Period",
+    "PlaceSlot",
     "Qualifier",
     "SlotName",
     "Slots",
@@ -32,12 +32,13 @@ Status = Literal["collecting", "confirming", "booked", "cancelled"]
 
 BookingStatus = Literal["confirmed", "cancelled"]
 SlotName = Literal["destination", "arrival", "origin", "departure"]
+PlaceSlot = Literal["destination", "origin"]
+"""The slots that hold a place."""
 Qualifier = Literal["at", "by", "before", "after", "around"]
 Period = Literal["morning", "afternoon", "evening", "night"]
 """A part of the day said instead of a time ("tomorrow morning", "in the evening", "tonight")."""
 
 SLOT_NAMES: tuple[SlotName, ...] = ("destination", "arrival", "origin", "departure")
-REQUIRED_SLOTS: tuple[SlotName, ...] = ("destination", "arrival")
 
 
 class _Value(BaseModel):
@@ -79,16 +80,13 @@ class Departure(_Moment):
 
 
 class Slots(_Value):
-    """The booking form's values; ``None`` where the customer has not said (or we did not accept) one."""
+    """The booking form's values; ``None`` where the customer has not said (or we did not accept) one.
+    Which of them a booking needs is the form's to say (``form.REQUIRED_SLOTS``)."""
 
     destination: City | None = None
     arrival: Arrival | None = None
     origin: City | None = None
     departure: Departure | None = None
-
-    def missing(self) -> list[SlotName]:
-        """The required slots still empty, in the order the bot asks for them."""
-        return [name for name in REQUIRED_SLOTS if getattr(self, name) is None]
 
 
 class Booking(_Value):

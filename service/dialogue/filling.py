@@ -1,29 +1,26 @@
-"""Filling the booking form's slots from what one message said, each value checked by its validator.
+"""Filling the booking form's slots from what one message said, each value checked by its form row.
 
-The base of a policy turn (``policy._Turn``): places go through the gazetteer (a choice
-when ambiguous, a check when the tagger was unsure, a suggestion for a near miss), dates
-and times through ``dates`` in the right time zone and the form's checks (ahead, within a
-year, departure not after arrival). A value that fails leaves its slot as it was and says
-why; one that passes changes that slot only.
+Places go through their row's resolver (a choice when ambiguous, a check when the tagger
+was unsure, a suggestion for a near miss); moments (the arrival, the departure) are read one
+way for both, driven by their row: the time zone of the place they are local to, the check
+they must pass, the phrase kept to read them again. A value that fails leaves its slot as it
+was and says why; one that passes changes that slot only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from . import messages
-from .actions import Action
 from .dates import local_now, resolve_date
-from .domain import Arrival, City, Departure, Period
-from .form import CONFIDENCE_FLOOR, check_arrival, check_departure, form_slot, period_end
+from .domain import City, PlaceSlot
+from .form import CONFIDENCE_FLOOR, MOMENT_SLOTS, FormSlot, MomentValue, Problem, form_slot
 from .places import Ambiguous, Place, Region, Resolved, Unknown, gazetteer
-from .state import Choice, DialogueState, DidYouMean, Option, PartialTime, PlaceSlot
-from .understanding import MomentMention, PlaceMention, Understanding
+from .state import Choice, DidYouMean, Option, PartialTime
+from .turn import Turn
+from .understanding import MomentMention, PlaceMention
 
-__all__ = ["SlotFiller", "option"]
-
-Check = Callable[[dt.date, dt.time | None, dt.datetime], str | None]
+__all__ = ["fill", "option", "place_value"]
 
 
 def option(place: Place) -> Option:
@@ -31,278 +28,221 @@ def option(place: Place) -> Option:
     return Option(city=place.city, label=place.label, region=place.region, country=place.country)
 
 
-class SlotFiller:
-    """The working copy of one turn (the state so far, what to say, what to do) and how values fill slots."""
+def fill(turn: Turn) -> None:
+    """Every value the message said, each into its own slot; then what was left unexplained."""
+    u = turn.understood
+    for slot, mention in _assign_places(turn).items():
+        _take_place(turn, slot, mention)
+    for spec in MOMENT_SLOTS:
+        said = [m for m in u.moments if m.role == spec.name]
+        if said:
+            _take_moment(turn, spec, said[-1])
+    if not u.has_values and u.leftover:
+        _unexplained(turn, " ".join(u.leftover))
 
-    def __init__(self, state: DialogueState, understood: Understanding, now: dt.datetime) -> None:
-        self.state = state.model_copy(update={"turns": state.turns + 1})
-        self.u = understood
-        self.now = now
-        self.notes: list[str] = []
-        self.unknown_places: list[str] = []  # one apology names them all (``unknown_place``)
-        self.question: str | None = None
-        self.actions: list[Action] = []
-        self.progress = False
-        self.trouble = False
-        self.changed: set[str] = set()
 
-    # state helpers ---------------------------------------------------------------------
-    def set(self, **changes: object) -> None:
-        self.state = self.state.model_copy(update=changes)
-
-    def set_slot(self, name: str, value: object) -> None:
-        self.set(slots=self.state.slots.model_copy(update={name: value}))
-
-    def unknown_place(self, words: str) -> None:
-        """Apologise once per message, however many places in it are unknown: 'Sorry, I don't
-        know places called "a" or "b".', not one 'Sorry' each."""
-        if not self.unknown_places:
-            self.unknown_places.append(words)
-            self.notes.append(self._apology())
+def _unexplained(turn: Turn, words: str) -> None:
+    """Words that filled nothing: named back, as the question asked would read them."""
+    asked = turn.state.requested or next(iter(turn.state.missing()), None)
+    kind = form_slot(asked).kind if asked is not None else None
+    if kind == "place":
+        unknown_place(turn, words)
+        guess = gazetteer().resolve(words)
+        if isinstance(guess, Unknown) and guess.suggestion is not None:
+            turn.set(pending=DidYouMean(slot=asked, option=option(guess.suggestion)))  # type: ignore[arg-type]
             return
-        at = self.notes.index(self._apology())
-        self.unknown_places.append(words)
-        self.notes[at] = self._apology()
+    elif kind == "moment":
+        turn.notes.append(messages.no_date_in(words))
+    else:
+        turn.notes.append(messages.not_understood(words))
+    turn.trouble = True
 
-    def _apology(self) -> str:
-        names = " or ".join(f'"{w}"' for w in self.unknown_places)
-        if len(self.unknown_places) == 1:
-            return f"Sorry, I don't know a place called {names}."
-        return f"Sorry, I don't know places called {names}."
 
-    # values ------------------------------------------------------------------------------
-    def fill(self) -> None:
-        u = self.u
-        for slot, mention in self.assign_places().items():
-            self.take_place(slot, mention)
-        arrivals = [m for m in u.moments if m.role == "arrival"]
-        departures = [m for m in u.moments if m.role == "departure"]
-        if arrivals:
-            self.take_arrival(arrivals[-1])
-        if departures:
-            self.take_departure(departures[-1])
-        if not u.has_values and u.leftover:
-            words = " ".join(u.leftover)
-            asked = self.state.requested or next(iter(self.state.missing()), None)
-            if asked in ("destination", "origin"):
-                self.unknown_place(words)
-                guess = gazetteer().resolve(words)
-                if isinstance(guess, Unknown) and guess.suggestion is not None:
-                    self.set(pending=DidYouMean(slot=asked, option=option(guess.suggestion)))
-                    return
-            elif asked == "arrival":
-                self.notes.append(f'Sorry, I couldn\'t find a date in "{words}".')
-            else:
-                self.notes.append(f'Sorry, I didn\'t understand "{words}".')
-            self.trouble = True
+def unknown_place(turn: Turn, words: str) -> None:
+    """Apologise once per message, however many places in it are unknown: the first apology
+    is reworded in its place to name them all."""
+    if not turn.unknown_places:
+        turn.unknown_places.append(words)
+        turn.notes.append(messages.unknown_places(turn.unknown_places))
+        return
+    at = turn.notes.index(messages.unknown_places(turn.unknown_places))
+    turn.unknown_places.append(words)
+    turn.notes[at] = messages.unknown_places(turn.unknown_places)
 
-    def assign_places(self) -> dict[PlaceSlot, PlaceMention]:
-        """Each mention to its slot: by its cue or tag, else (a bare answer) to the slot asked for."""
-        assigned: dict[PlaceSlot, PlaceMention] = {}
-        for mention in self.u.places:
-            if mention.role is not None and mention.role not in assigned:
-                assigned[mention.role] = mention
-        bare = [m for m in self.u.places if m.role is None]
-        target: PlaceSlot = "origin" if self.state.requested == "origin" else "destination"
-        if bare and target not in assigned:
-            assigned[target] = bare[0]
-        return assigned
 
-    def take_place(self, slot: PlaceSlot, mention: PlaceMention) -> None:
-        if mention.airport_code:
-            place = gazetteer().airport(mention.text)
-            resolution = Resolved(place) if place is not None else Unknown(mention.text)
+# --- places -----------------------------------------------------------------------------------
+
+
+def _assign_places(turn: Turn) -> dict[PlaceSlot, PlaceMention]:
+    """Each mention to its slot: by its cue or tag, else (a bare answer) to the slot asked for."""
+    places = turn.understood.places
+    assigned: dict[PlaceSlot, PlaceMention] = {}
+    for mention in places:
+        if mention.role is not None and mention.role not in assigned:
+            assigned[mention.role] = mention
+    bare = [m for m in places if m.role is None]
+    target: PlaceSlot = "origin" if turn.state.requested == "origin" else "destination"
+    if bare and target not in assigned:
+        assigned[target] = bare[0]
+    return assigned
+
+
+def _take_place(turn: Turn, slot: PlaceSlot, mention: PlaceMention) -> None:
+    if mention.airport_code:
+        place = gazetteer().airport(mention.text)
+        resolution = Resolved(place) if place is not None else Unknown(mention.text)
+    else:
+        resolve = form_slot(slot).resolve
+        assert resolve is not None
+        resolution = resolve(mention.text)
+    if isinstance(resolution, Resolved):
+        if _unsure(mention):
+            turn.set(pending=DidYouMean(slot=slot, option=option(resolution.place)))
         else:
-            resolve = form_slot(slot).resolve
-            assert resolve is not None
-            resolution = resolve(mention.text)
-        if isinstance(resolution, Resolved):
-            if self.unsure(mention):
-                self.set(pending=DidYouMean(slot=slot, option=option(resolution.place)))
-            else:
-                self.place_value(slot, resolution.place.city)
-        elif isinstance(resolution, Ambiguous):
-            options = tuple(option(p) for p in resolution.options)
-            self.set(pending=Choice(slot=slot, name=resolution.name, options=options))
-        elif isinstance(resolution, Region):
-            way = "to" if slot == "destination" else "from"
-            self.question = f"Which city in {resolution.name} do you want to fly {way}?"
+            place_value(turn, slot, resolution.place.city)
+    elif isinstance(resolution, Ambiguous):
+        options = tuple(option(p) for p in resolution.options)
+        turn.set(pending=Choice(slot=slot, name=resolution.name, options=options))
+    elif isinstance(resolution, Region):
+        turn.question = messages.which_city_in(resolution.name, destination=slot == "destination")
+    else:
+        unknown_place(turn, resolution.words)
+        if resolution.suggestion is not None:
+            turn.set(pending=DidYouMean(slot=slot, option=option(resolution.suggestion)))
         else:
-            self.unknown_place(resolution.words)
-            if resolution.suggestion is not None:
-                self.set(pending=DidYouMean(slot=slot, option=option(resolution.suggestion)))
-            else:
-                self.trouble = True
+            turn.trouble = True
 
-    @staticmethod
-    def unsure(mention: PlaceMention) -> bool:
-        """Whether to check a place the tagger found: its confidence is low, and nothing else vouches for it.
 
-        A cue word ("to Austin") settles it. So does a bare answer to the question asked,
-        unless the words also name a region ("Ontario" the city or the province?): a bare
-        name's low confidence is the tagger hesitating between "to" and "from", which the
-        question already answers.
-        """
-        if not mention.tagged or mention.cued or mention.confidence >= CONFIDENCE_FLOOR:
-            return False
-        return not mention.bare or gazetteer().is_region(mention.text)
+def _unsure(mention: PlaceMention) -> bool:
+    """Whether to check a place the tagger found: its confidence is low, and nothing else vouches for it.
 
-    def place_value(self, slot: PlaceSlot, city: City) -> None:
-        other = self.state.slots.origin if slot == "destination" else self.state.slots.destination
-        if other is not None and other.city == city.city and other.airports == city.airports:
-            end = "from" if slot == "destination" else "to"
-            self.notes.append(f"You're flying {end} {city.city} already, so it can't be your {slot} too.")
-            self.trouble = True
+    A cue word ("to Austin") settles it. So does a bare answer to the question asked,
+    unless the words also name a region ("Ontario" the city or the province?): a bare
+    name's low confidence is the tagger hesitating between "to" and "from", which the
+    question already answers.
+    """
+    if not mention.tagged or mention.cued or mention.confidence >= CONFIDENCE_FLOOR:
+        return False
+    return not mention.bare or gazetteer().is_region(mention.text)
+
+
+def place_value(turn: Turn, slot: PlaceSlot, city: City) -> None:
+    """Put a city in its slot; the moments local to it are read again if its time zone changed."""
+    other = turn.state.slots.origin if slot == "destination" else turn.state.slots.destination
+    if other is not None and other.city == city.city and other.airports == city.airports:
+        turn.problem(messages.already_there(city.city, slot=slot))
+        return
+    previous = getattr(turn.state.slots, slot)
+    turn.take(slot, city)
+    if previous is None or previous.timezone != city.timezone:
+        for spec in MOMENT_SLOTS:
+            if spec.zone_of == slot:
+                _reread(turn, spec)
+
+
+def _zone(turn: Turn, spec: FormSlot) -> str | None:
+    assert spec.zone_of is not None
+    city = getattr(turn.state.slots, spec.zone_of)
+    return city.timezone if city is not None else None
+
+
+# --- moments: the arrival and the departure ---------------------------------------------------
+
+
+def _read_date(turn: Turn, phrase: str, current: MomentValue | None, timezone: str | None) -> dt.date | None:
+    """A date phrase; a bare day ("actually the 5th") stays in the month already chosen when it can."""
+    if phrase.startswith("day ") and current is not None and current.date is not None:
+        try:
+            candidate = current.date.replace(day=int(phrase.split()[1]))
+        except ValueError:
+            candidate = None
+        if candidate is not None and candidate >= local_now(turn.now, timezone).date():
+            return candidate
+    return resolve_date(phrase, turn.now, timezone)
+
+
+def _take_moment(turn: Turn, spec: FormSlot, mention: MomentMention) -> None:
+    """A date and/or time of day into its slot, completing what the slot held.
+
+    A time alone changes the time and keeps the date ("make it 9 am"); a date alone keeps
+    the time or part of the day already chosen ("actually the 5th"); a moment that needs a
+    date (the arrival) keeps a time said first until its date comes.
+    """
+    moment, state = mention.moment, turn.state
+    assert spec.value is not None and spec.said is not None
+    timezone = _zone(turn, spec)
+    current: MomentValue | None = getattr(state.slots, spec.name)
+    phrase: str | None = getattr(state, spec.said)
+    if moment.date is None:
+        if current is None and spec.needs_date:
+            qualifier = None if moment.time is None else moment.qualifier or "at"
+            turn.set(partial_time=PartialTime(time=moment.time, qualifier=qualifier, period=moment.period))
+            turn.progress = True
             return
-        previous = getattr(self.state.slots, slot)
-        self.set_slot(slot, city)
-        self.progress = True
-        self.changed.add(slot)
-        moved = previous is None or previous.timezone != city.timezone
-        if moved and slot == "destination" and self.state.arrival_said and self.state.slots.arrival:
-            self.reread_arrival()
-        if moved and slot == "origin" and self.state.departure_said and self.state.slots.departure:
-            self.reread_departure()
-
-    def zone(self, slot: PlaceSlot) -> str | None:
-        city = getattr(self.state.slots, slot)
-        return city.timezone if city is not None else None
-
-    def read_date(
-        self, phrase: str, current: dt.date | None, here: dt.datetime, timezone: str | None
-    ) -> dt.date | None:
-        """A date phrase; a bare day ("actually the 5th") stays in the month already chosen when it can."""
-        if phrase.startswith("day ") and current is not None:
-            try:
-                candidate = current.replace(day=int(phrase.split()[1]))
-            except ValueError:
-                candidate = None
-            if candidate is not None and candidate >= here.date():
-                return candidate
-        return resolve_date(phrase, self.now, timezone)
-
-    def take_arrival(self, mention: MomentMention) -> None:
-        moment, state = mention.moment, self.state
-        timezone = self.zone("destination")
-        here = local_now(self.now, timezone)
-        current = state.slots.arrival
-        if moment.date is None:
-            if current is None:
-                qualifier = None if moment.time is None else moment.qualifier or "at"
-                self.set(partial_time=PartialTime(time=moment.time, qualifier=qualifier, period=moment.period))
-                self.progress = True
-                return
-            if moment.time is None:  # a part of the day alone: "actually in the evening"
-                update = {"time": None, "qualifier": None, "period": moment.period}
-            else:
-                qualifier = moment.qualifier or current.qualifier or "at"
-                update = {"time": moment.time, "qualifier": qualifier, "period": None}
-            self.put_arrival(current.model_copy(update=update), state.arrival_said, here)
-            return
-        date = self.read_date(moment.date, current.date if current else None, here, timezone)
+        date = current.date if current is not None else None
+        if moment.time is None:  # a part of the day alone: "actually in the evening"
+            time, qualifier, period = None, None, moment.period
+        else:
+            held = current.qualifier if current is not None else None
+            time, qualifier, period = moment.time, moment.qualifier or held or "at", None
+    else:
+        date = _read_date(turn, moment.date, current, timezone)
         if date is None:
-            self.notes.append(f'Sorry, I couldn\'t work out the date "{mention.text}".')
-            self.trouble = True
+            turn.problem(messages.date_unreadable(mention.text))
             return
         period = moment.period
+        partial = state.partial_time if spec.needs_date else None
         if moment.time is not None:
             time, qualifier = moment.time, moment.qualifier or "at"
         elif period is not None:
             time, qualifier = None, None
-        elif state.partial_time is not None:
-            partial = state.partial_time
+        elif partial is not None:
             time, qualifier, period = partial.time, partial.qualifier, partial.period
         elif current is not None and (current.time is not None or current.period is not None):
             time, qualifier, period = current.time, moment.qualifier or current.qualifier, current.period
         else:
             time, qualifier = None, moment.qualifier
-        phrase = date.isoformat() if moment.date.startswith("day ") and current else moment.date
-        self.put_arrival(Arrival(date=date, time=time, qualifier=qualifier, period=period), phrase, here)
+        phrase = date.isoformat() if moment.date.startswith("day ") and current is not None else moment.date
+    value = spec.value(date=date, time=time, qualifier=qualifier, period=period)
+    if not _acceptable(turn, spec, value, timezone):
+        return
+    turn.take(spec.name, value)
+    turn.set(**{spec.said: phrase}, **({"partial_time": None} if spec.needs_date else {}))
 
-    def put_arrival(self, arrival: Arrival, phrase: str | None, here: dt.datetime) -> None:
-        if not self.acceptable(arrival.date, arrival.time, here, check_arrival, arrival.period):
-            return
-        departure = self.state.slots.departure
-        if departure is not None and departure.date is not None and arrival.date < departure.date:
-            self.notes.append(f"That's before you leave, on {messages.describe_date(departure.date)}.")
-            self.trouble = True
-            return
-        self.set_slot("arrival", arrival)
-        self.set(arrival_said=phrase, partial_time=None)
-        self.progress = True
-        self.changed.add("arrival")
 
-    def take_departure(self, mention: MomentMention) -> None:
-        moment, state = mention.moment, self.state
-        timezone = self.zone("origin")
-        here = local_now(self.now, timezone)
-        current = state.slots.departure
-        phrase = state.departure_said
-        if moment.date is None:
-            date = current.date if current else None
-        else:
-            date = self.read_date(moment.date, current.date if current else None, here, timezone)
-            if date is None:
-                self.notes.append(f'Sorry, I couldn\'t work out the date "{mention.text}".')
-                self.trouble = True
-                return
-            phrase = date.isoformat() if moment.date.startswith("day ") and current else moment.date
-        period = moment.period
-        if moment.time is not None:
-            time, qualifier = moment.time, moment.qualifier or "at"
-        elif period is not None:
-            time, qualifier = None, None
-        elif current is not None:
-            time, qualifier, period = current.time, current.qualifier, current.period
-        else:
-            time, qualifier = None, None
-        departure = Departure(date=date, time=time, qualifier=qualifier, period=period)
-        if date is not None and not self.acceptable(date, time, here, check_departure, period):
-            return
-        arrival = state.slots.arrival
-        if date is not None and arrival is not None and date > arrival.date:
-            self.notes.append(f"You'd leave after you arrive, on {messages.describe_date(arrival.date)}.")
-            self.trouble = True
-            return
-        self.set_slot("departure", departure)
-        self.set(departure_said=phrase)
-        self.progress = True
-        self.changed.add("departure")
+def _acceptable(turn: Turn, spec: FormSlot, value: MomentValue, timezone: str | None) -> bool:
+    assert spec.check is not None
+    here = local_now(turn.now, timezone)
+    problem = spec.check(value, turn.state.slots, here)
+    if problem is not None:
+        turn.problem(_words(problem, value, here.date()))
+    return problem is None
 
-    def acceptable(
-        self, date: dt.date, time: dt.time | None, here: dt.datetime, check: Check, period: Period | None = None
-    ) -> bool:
-        problem = check(date, period_end(time, period), here)
-        if problem == "past":
-            when = messages.describe_date(date)
-            if time is not None and date == here.date():
-                when = f"{messages.describe_time(time)} today"
-            elif period is not None and date == here.date():
-                when = "Tonight" if period == "night" else f"This {period}"
-            self.notes.append(f"{when} has already passed.")
-        elif problem == "too_far":
-            self.notes.append(f"{messages.describe_date(date)} is too far ahead: I can book up to a year ahead.")
-        if problem:
-            self.trouble = True
-        return problem is None
 
-    def reread_arrival(self) -> None:
-        """The destination's time zone changed: read the arrival's date phrase again there."""
-        arrival, phrase = self.state.slots.arrival, self.state.arrival_said
-        assert arrival is not None and phrase is not None
-        timezone = self.zone("destination")
-        date = resolve_date(phrase, self.now, timezone)
-        if date is None or date == arrival.date:
-            return
-        if check_arrival(date, period_end(arrival.time, arrival.period), local_now(self.now, timezone)) is None:
-            self.set_slot("arrival", arrival.model_copy(update={"date": date}))
+def _words(problem: Problem, value: MomentValue, today: dt.date) -> str:
+    assert value.date is not None
+    if problem.kind == "past":
+        return messages.passed(value.date, value.time, value.period, today)
+    if problem.kind == "too_far":
+        return messages.too_far_ahead(value.date)
+    assert problem.other is not None
+    if problem.kind == "before_departure":
+        return messages.arrives_before_departure(problem.other)
+    return messages.leaves_after_arrival(problem.other)
 
-    def reread_departure(self) -> None:
-        departure, phrase = self.state.slots.departure, self.state.departure_said
-        assert departure is not None and phrase is not None
-        timezone = self.zone("origin")
-        date = resolve_date(phrase, self.now, timezone)
-        here = local_now(self.now, timezone)
-        moment = period_end(departure.time, departure.period)
-        if date is not None and date != departure.date and check_departure(date, moment, here) is None:
-            self.set_slot("departure", departure.model_copy(update={"date": date}))
+
+def _reread(turn: Turn, spec: FormSlot) -> None:
+    """The place's time zone changed: read the moment's date phrase again there (silently,
+    and only if the new reading passes the checks)."""
+    assert spec.said is not None and spec.check is not None
+    current: MomentValue | None = getattr(turn.state.slots, spec.name)
+    phrase: str | None = getattr(turn.state, spec.said)
+    if current is None or phrase is None:
+        return
+    timezone = _zone(turn, spec)
+    date = resolve_date(phrase, turn.now, timezone)
+    if date is None or date == current.date:
+        return
+    moved = current.model_copy(update={"date": date})
+    if spec.check(moved, turn.state.slots, local_now(turn.now, timezone)) is None:
+        turn.set_slot(spec.name, moved)

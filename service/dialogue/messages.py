@@ -1,21 +1,57 @@
-"""Everything the bot says, in one place: questions, summaries, problems and outcomes."""
+"""Everything the bot says, in one place: greetings, summaries, problems and outcomes.
+
+The form's questions and explanations are rows of ``form.FORM`` (a new slot brings its own);
+every other sentence is here, so that wording changes, and a translation, touch this file
+only. Sentences that name values take them as arguments and never decide anything.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 
-from .domain import Arrival, Booking, City, Departure, Slots
+from .domain import Arrival, Booking, City, Departure, Period, SlotName, Slots
 
 __all__ = [
+    "ANOTHER_FLIGHT",
+    "CHANGE_WHAT",
+    "CONFIRM_OR_CHANGE",
     "GREETING",
+    "HELLO",
+    "HELP",
+    "NOTHING_TO_CANCEL",
+    "NOT_UNDERSTOOD",
+    "OK",
+    "REQUEST_CANCELLED",
+    "SORRY_ABOUT_THAT",
+    "START_OVER",
+    "WHICH_ONE",
+    "YOU_ARE_WELCOME",
+    "already_there",
+    "arrival_date_question",
     "booked",
     "cancelled",
+    "date_unreadable",
     "describe_arrival",
     "describe_date",
     "describe_departure",
     "describe_time",
+    "did_you_mean",
+    "leaves_after_arrival",
+    "no_date_in",
     "not_cancellable",
+    "noted",
+    "not_understood",
+    "passed",
+    "pick_one",
+    "stays_confirmed",
     "summary",
+    "to_cancel",
+    "too_far_ahead",
+    "arrives_before_departure",
+    "unknown_places",
+    "which_city_in",
+    "which_of",
 ]
 
 GREETING = "Hi! I can book you a flight. Where do you want to fly to?"
@@ -24,6 +60,123 @@ HELP = (
     'for example "I need to be in Denver by 5 pm on December 5th". '
     'You can correct anything ("actually the 6th"), say "start over", or "cancel".'
 )
+HELLO = "Hello!"
+YOU_ARE_WELCOME = "You're welcome!"
+NOT_UNDERSTOOD = "Sorry, I didn't get that."
+START_OVER = "Sure, let's start over."
+NOTHING_TO_CANCEL = "There is nothing to cancel."
+REQUEST_CANCELLED = "OK, I've cancelled this request; nothing was booked."
+SORRY_ABOUT_THAT = "Sorry about that."
+OK = "OK."
+WHICH_ONE = "Sorry, which one?"
+ANOTHER_FLIGHT = "If you'd like another flight, tell me where to."
+_CHANGE_HINT = 'for example "to Denver", "actually the 5th" or "make it 9 am"'
+CHANGE_WHAT = f"No problem. What would you like to change? Tell me the new value, {_CHANGE_HINT}."
+CONFIRM_OR_CHANGE = f'Please say "yes" to book it, or tell me what to change, {_CHANGE_HINT}.'
+
+
+def _either(labels: Sequence[str]) -> str:
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
+
+
+# --- the conversation's own words -------------------------------------------------------
+
+
+def to_cancel(reference: str) -> str:
+    return f'To cancel booking {reference}, say "cancel {reference}".'
+
+
+def stays_confirmed(reference: str) -> str:
+    return f'Your booking {reference} stays confirmed; to cancel it, say "cancel {reference}".'
+
+
+def pick_one(example: str) -> str:
+    return f'Please tell me which one, for example "{example}" or "the first one".'
+
+
+def not_understood(words: str) -> str:
+    return f'Sorry, I didn\'t understand "{words}".'
+
+
+def noted(slots: Slots, names: Iterable[SlotName]) -> str:
+    """What was taken that the next question does not show: "Noted: from Taipei (TPE, TSA)."."""
+    wanted, parts = set(names), []
+    if "destination" in wanted and slots.destination:
+        parts.append(f"to {slots.destination.describe()}")
+    if "origin" in wanted and slots.origin:
+        parts.append(f"from {slots.origin.describe()}")
+    if "departure" in wanted and slots.departure:
+        parts.append(describe_departure(slots.departure))
+    if "arrival" in wanted and slots.arrival:
+        parts.append(describe_arrival(slots.arrival))
+    return f"Noted: {', '.join(parts)}."
+
+
+def did_you_mean(label: str) -> str:
+    return f"Did you mean {label}?"
+
+
+def which_of(name: str, labels: Sequence[str]) -> str:
+    return f"Which {name} do you mean: {_either(labels)}?"
+
+
+def arrival_date_question(destination: str | None) -> str:
+    """Asked instead of the arrival's question when its time came first ("by 5 pm")."""
+    if destination is None:
+        return "On what date do you need to arrive?"
+    return f"On what date do you need to arrive in {destination}?"
+
+
+# --- places ---------------------------------------------------------------------------------
+
+
+def unknown_places(names: Sequence[str]) -> str:
+    """One apology for every unknown place in a message, not one 'Sorry' each."""
+    quoted = " or ".join(f'"{w}"' for w in names)
+    if len(names) == 1:
+        return f"Sorry, I don't know a place called {quoted}."
+    return f"Sorry, I don't know places called {quoted}."
+
+
+def which_city_in(region: str, *, destination: bool) -> str:
+    return f"Which city in {region} do you want to fly {'to' if destination else 'from'}?"
+
+
+def already_there(city: str, *, slot: str) -> str:
+    end = "from" if slot == "destination" else "to"
+    return f"You're flying {end} {city} already, so it can't be your {slot} too."
+
+
+# --- dates and times -------------------------------------------------------------------------
+
+
+def date_unreadable(text: str) -> str:
+    return f'Sorry, I couldn\'t work out the date "{text}".'
+
+
+def no_date_in(words: str) -> str:
+    return f'Sorry, I couldn\'t find a date in "{words}".'
+
+
+def passed(date: dt.date, time: dt.time | None, period: Period | None, today: dt.date) -> str:
+    when = describe_date(date)
+    if time is not None and date == today:
+        when = f"{describe_time(time)} today"
+    elif period is not None and date == today:
+        when = "Tonight" if period == "night" else f"This {period}"
+    return f"{when} has already passed."
+
+
+def too_far_ahead(date: dt.date) -> str:
+    return f"{describe_date(date)} is too far ahead: I can book up to a year ahead."
+
+
+def arrives_before_departure(departure: dt.date) -> str:
+    return f"That's before you leave, on {describe_date(departure)}."
+
+
+def leaves_after_arrival(arrival: dt.date) -> str:
+    return f"You'd leave after you arrive, on {describe_date(arrival)}."
 
 
 def describe_date(date: dt.date) -> str:

@@ -1,11 +1,12 @@
-"""The dialogue policy: ``next_turn(state, parse, now) -> (new_state, actions)``, with no I/O.
+"""The dialogue policy: ``next_turn(state, parse, now, reference=...) -> (new_state, actions)``, with no I/O.
 
 One turn, in order of precedence: a booking reference ("cancel K7QX4MPA"), "start
-over", "cancel", a new request after a booking, the answer to a pending check ("Did you
+over", "cancel", small talk after a booking, the answer to a pending check ("Did you
 mean ...?", "Which Portland?"), "yes"/"no" to the summary, and otherwise the values
 said, each applied to its own slot only (so "actually the 5th" changes the date and
 nothing else). Then the bot asks for the first missing required slot, or summarises and
-asks for confirmation. The form (``form.FORM``) holds the questions and validators.
+asks for confirmation. The form (``form.FORM``) holds the slots, questions and checks;
+``messages`` holds the words.
 """
 
 from __future__ import annotations
@@ -16,17 +17,18 @@ from model import Parse
 
 from . import messages
 from .actions import Action, Book, CancelBooking, Say
-from .filling import SlotFiller
+from .domain import SlotName
+from .filling import fill, place_value
 from .form import REASKS_BEFORE_EXAMPLE, form_slot
 from .places import gazetteer
 from .state import Choice, DialogueState, DidYouMean, Option
+from .turn import Turn
 from .understanding import understand
 
 __all__ = ["next_turn", "opening"]
 
 _ORDINALS = {"first": 0, "1st": 0, "1": 0, "former": 0, "second": 1, "2nd": 1, "2": 1, "third": 2, "3rd": 2,
-             "3": 2, "fourth": 3, "4th": 3, "4": 3, "last": -1, "latter": -1}
-_CHANGE_HINT = 'for example "to Denver", "actually the 5th" or "make it 9 am"'
+             "3": 2, "fourth": 3, "4th": 3, "4": 3, "last": -1, "latter": -1}  # fmt: skip
 
 
 def opening() -> tuple[DialogueState, list[Action]]:
@@ -34,212 +36,227 @@ def opening() -> tuple[DialogueState, list[Action]]:
     return DialogueState(), [Say(messages.GREETING)]
 
 
-def next_turn(state: DialogueState, parse: Parse, now: dt.datetime) -> tuple[DialogueState, list[Action]]:
-    """The bot's answer to one customer message; ``now`` is the conversation's clock (aware, UTC)."""
-    turn = _Turn(state, understand(parse), now)
-    turn.run()
+def next_turn(
+    state: DialogueState, parse: Parse, now: dt.datetime, *, reference: str | None = None
+) -> tuple[DialogueState, list[Action]]:
+    """The bot's answer to one customer message; ``now`` is the conversation's clock (aware, UTC).
+
+    ``reference`` is what a booking made in this turn is called: drawn by the caller before
+    the turn, so the state returned lists it exactly as it will be stored. A turn that books
+    without one is a programming error (``ValueError``).
+    """
+    turn = Turn.begin(state, understand(parse), now, reference)
+    _dispatch(turn)
     return turn.state, turn.actions
 
 
-def _either(labels: list[str]) -> str:
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
+# --- which kind of message, in order of precedence ---------------------------------------------
 
 
-class _Turn(SlotFiller):
-    """One turn of the dialogue: which kind of message it is, and what the bot says back."""
-
-    def reset(self, status: str) -> None:
-        """An empty form, keeping what outlives it: the turn count and the bookings made."""
-        self.state = DialogueState(
-            status=status,  # type: ignore[arg-type]
-            turns=self.state.turns,
-            bookings=self.state.bookings,
-            requested="destination" if status == "collecting" else None,
-        )
-
-    def fail(self, key: str) -> int:
-        count = self.state.failures.get(key, 0) + 1
-        self.set(failures={**self.state.failures, key: count})
-        return count
-
-    # the turn --------------------------------------------------------------------------
-    def run(self) -> None:
-        u = self.u
-        if not u.tokens:
-            self.notes.append("Sorry, I didn't get that.")
-        elif u.references and ("cancel" in u.acts or not u.has_values):
-            self.on_reference()
-        elif "restart" in u.acts:
-            self.reset("collecting")
-            self.notes.append("Sure, let's start over.")
-        elif "cancel" in u.acts:
-            self.on_cancel()
-        elif self.state.status in ("booked", "cancelled") and not u.has_values:
-            self.small_talk()
+def _dispatch(turn: Turn) -> None:
+    u, status = turn.understood, turn.state.status
+    if not u.tokens:
+        turn.notes.append(messages.NOT_UNDERSTOOD)
+    elif u.references and ("cancel" in u.acts or not u.has_values):
+        _on_reference(turn)
+    elif "restart" in u.acts:
+        _reset(turn, "collecting")
+        turn.notes.append(messages.START_OVER)
+    elif "cancel" in u.acts:
+        _on_cancel(turn)
+    elif status in ("booked", "cancelled") and not u.has_values:
+        _small_talk(turn)
+    else:
+        if status in ("booked", "cancelled"):  # a new request after the last one ended
+            _reset(turn, "collecting")
+        if turn.state.pending is not None and _on_pending(turn):
+            return _finish(turn)
+        if turn.state.status == "confirming" and not u.has_values:
+            if _on_confirming(turn):
+                return None  # booked: the caller words the booking
         else:
-            if self.state.status in ("booked", "cancelled"):
-                self.reset("collecting")
-            if self.state.pending is not None and self.on_pending():
-                return self.finish()
-            if self.state.status == "confirming" and not u.has_values:
-                if self.on_confirming():
-                    return None
-            else:
-                self.small_talk()
-                self.fill()
-        return self.finish()
+            _small_talk(turn)
+            fill(turn)
+    return _finish(turn)
 
-    def small_talk(self) -> None:
-        if self.u.has_values:
-            return
-        if "help" in self.u.acts:
-            self.notes.append(messages.HELP)
-        elif "greet" in self.u.acts:
-            self.notes.append("Hello!")
-        elif "thanks" in self.u.acts:
-            self.notes.append("You're welcome!")
 
-    def on_reference(self) -> None:
-        reference = self.u.references[0]
-        if reference not in self.state.bookings:
-            self.notes.append(messages.not_cancellable(reference))
-        elif "cancel" in self.u.acts:
-            self.actions.append(CancelBooking(reference))
-            if self.state.status == "booked" and reference == self.state.bookings[-1]:
-                self.set(status="cancelled")
-        else:
-            self.notes.append(f'To cancel booking {reference}, say "cancel {reference}".')
+def _reset(turn: Turn, status: str) -> None:
+    """An empty form, keeping what outlives it: the turn count and the bookings made."""
+    turn.state = DialogueState(
+        status=status,  # type: ignore[arg-type]
+        turns=turn.state.turns,
+        bookings=turn.state.bookings,
+        requested="destination" if status == "collecting" else None,
+    )
 
-    def on_cancel(self) -> None:
-        status = self.state.status
-        if status == "booked" and self.state.bookings:
-            reference = self.state.bookings[-1]
-            self.notes.append(f'Your booking {reference} stays confirmed; to cancel it, say "cancel {reference}".')
-        elif status == "cancelled":
-            self.notes.append("There is nothing to cancel.")
-        else:
-            self.reset("cancelled")
-            self.notes.append("OK, I've cancelled this request; nothing was booked.")
 
-    def on_pending(self) -> bool:
-        """Handle the answer to "Did you mean ...?" or "Which ...?"; False: it was not one."""
-        pending, u = self.state.pending, self.u
-        if isinstance(pending, DidYouMean):
-            if "yes" in u.acts and not u.has_values:
-                self.set(pending=None)
-                self.place_value(pending.slot, pending.option.city)
-                return True
-            self.set(pending=None)
-            if "no" in u.acts and not u.has_values:
-                self.notes.append("Sorry about that.")
-                self.question = form_slot(pending.slot).question
-                return True
-            return False
-        assert isinstance(pending, Choice)
-        chosen = self.pick(pending)
-        if chosen is not None:
-            self.set(pending=None)
-            self.place_value(pending.slot, chosen.city)
+def _fail(turn: Turn, key: str) -> int:
+    count = turn.state.failures.get(key, 0) + 1
+    turn.set(failures={**turn.state.failures, key: count})
+    return count
+
+
+def _small_talk(turn: Turn) -> None:
+    u = turn.understood
+    if u.has_values:
+        return
+    if "help" in u.acts:
+        turn.notes.append(messages.HELP)
+    elif "greet" in u.acts:
+        turn.notes.append(messages.HELLO)
+    elif "thanks" in u.acts:
+        turn.notes.append(messages.YOU_ARE_WELCOME)
+
+
+def _on_reference(turn: Turn) -> None:
+    reference, u = turn.understood.references[0], turn.understood
+    if reference not in turn.state.bookings:
+        turn.notes.append(messages.not_cancellable(reference))
+    elif "cancel" in u.acts:
+        turn.actions.append(CancelBooking(reference))
+        if turn.state.status == "booked" and reference == turn.state.bookings[-1]:
+            turn.set(status="cancelled")
+    else:
+        turn.notes.append(messages.to_cancel(reference))
+
+
+def _on_cancel(turn: Turn) -> None:
+    status = turn.state.status
+    if status == "booked" and turn.state.bookings:
+        turn.notes.append(messages.stays_confirmed(turn.state.bookings[-1]))
+    elif status == "cancelled":
+        turn.notes.append(messages.NOTHING_TO_CANCEL)
+    else:
+        _reset(turn, "cancelled")
+        turn.notes.append(messages.REQUEST_CANCELLED)
+
+
+def _on_pending(turn: Turn) -> bool:
+    """Handle the answer to "Did you mean ...?" or "Which ...?"; False: it was not one."""
+    pending, u = turn.state.pending, turn.understood
+    if isinstance(pending, DidYouMean):
+        turn.set(pending=None)
+        if "yes" in u.acts and not u.has_values:
+            place_value(turn, pending.slot, pending.option.city)
             return True
-        if u.has_values:
-            self.set(pending=None)
-            return False
-        if "no" in u.acts:
-            self.set(pending=None)
-            self.notes.append("OK.")
-            self.question = form_slot(pending.slot).question
+        if "no" in u.acts and not u.has_values:
+            turn.notes.append(messages.SORRY_ABOUT_THAT)
+            turn.question = form_slot(pending.slot).question
             return True
-        if self.fail("choice") > REASKS_BEFORE_EXAMPLE:
-            first = pending.options[0].label
-            self.notes.append(f'Please tell me which one, for example "{first}" or "the first one".')
-        else:
-            self.notes.append("Sorry, which one?")
-        return True
-
-    def pick(self, choice: Choice) -> Option | None:
-        said = " ".join(self.u.tokens)
-        matching = [o for o in choice.options if gazetteer().matches(o, said)]
-        if len(matching) == 1:
-            return matching[0]
-        positions = {_ORDINALS[t] for t in self.u.tokens if t in _ORDINALS}
-        if len(positions) == 1:
-            position = positions.pop()
-            if position < len(choice.options):
-                return choice.options[position]
-        return None
-
-    def on_confirming(self) -> bool:
-        """"yes" books (True: nothing more to say), "no" asks what to change."""
-        u = self.u
-        if "yes" in u.acts:
-            self.actions.append(Book(self.state.slots))
-            self.set(status="booked", requested=None, failures={}, pending=None, partial_time=None)
-            return True
-        if "no" in u.acts:
-            self.question = f"No problem. What would you like to change? Tell me the new value, {_CHANGE_HINT}."
-        elif u.acts & {"greet", "thanks", "help"}:
-            self.small_talk()
-        else:
-            if u.leftover:
-                self.notes.append(f'Sorry, I didn\'t understand "{" ".join(u.leftover)}".')
-            if self.fail("confirm") > REASKS_BEFORE_EXAMPLE:
-                self.notes.append(f'Please say "yes" to book it, or tell me what to change, {_CHANGE_HINT}.')
         return False
+    assert isinstance(pending, Choice)
+    chosen = _pick(turn, pending)
+    if chosen is not None:
+        turn.set(pending=None)
+        place_value(turn, pending.slot, chosen.city)
+        return True
+    if u.has_values:
+        turn.set(pending=None)
+        return False
+    if "no" in u.acts:
+        turn.set(pending=None)
+        turn.notes.append(messages.OK)
+        turn.question = form_slot(pending.slot).question
+        return True
+    if _fail(turn, "choice") > REASKS_BEFORE_EXAMPLE:
+        turn.notes.append(messages.pick_one(pending.options[0].label))
+    else:
+        turn.notes.append(messages.WHICH_ONE)
+    return True
 
-    # the reply -----------------------------------------------------------------------------
-    def finish(self) -> None:
-        state = self.state
-        if self.progress:
-            self.set(failures={})
-        if state.status in ("booked", "cancelled"):
-            question = self.question or "If you'd like another flight, tell me where to."
-            self.set(requested="destination")
-        elif state.pending is not None:
-            question = self.pending_question()
-            self.set(requested=state.pending.slot)
+
+def _pick(turn: Turn, choice: Choice) -> Option | None:
+    """The option the answer names ("the one in Oregon", "Maine") or counts to ("the second")."""
+    tokens = turn.understood.tokens
+    said = " ".join(tokens)
+    matching = [o for o in choice.options if gazetteer().matches(o, said)]
+    if len(matching) == 1:
+        return matching[0]
+    positions = {_ORDINALS[t] for t in tokens if t in _ORDINALS}
+    if len(positions) == 1:
+        position = positions.pop()
+        if position < len(choice.options):
+            return choice.options[position]
+    return None
+
+
+def _on_confirming(turn: Turn) -> bool:
+    """ "yes" books (True: nothing more to say), "no" asks what to change."""
+    u = turn.understood
+    if "yes" in u.acts:
+        if turn.new_reference is None:
+            raise ValueError("a turn that books needs the new booking's reference")
+        turn.actions.append(Book(turn.state.slots, turn.new_reference))
+        turn.set(
+            status="booked", requested=None, failures={}, pending=None, partial_time=None,
+            bookings=(*turn.state.bookings, turn.new_reference),
+        )  # fmt: skip
+        return True
+    if "no" in u.acts:
+        turn.question = messages.CHANGE_WHAT
+    elif u.acts & {"greet", "thanks", "help"}:
+        _small_talk(turn)
+    else:
+        if u.leftover:
+            turn.notes.append(messages.not_understood(" ".join(u.leftover)))
+        if _fail(turn, "confirm") > REASKS_BEFORE_EXAMPLE:
+            turn.notes.append(messages.CONFIRM_OR_CHANGE)
+    return False
+
+
+# --- the reply -----------------------------------------------------------------------------------
+
+
+def _finish(turn: Turn) -> None:
+    """The question that ends the reply: what the form needs next, a pending check, or the summary."""
+    if turn.progress:
+        turn.set(failures={})
+    state = turn.state
+    if state.status in ("booked", "cancelled"):
+        question = turn.question or messages.ANOTHER_FLIGHT
+        turn.set(requested="destination")
+    elif state.pending is not None:
+        question = _pending_question(state)
+        turn.set(requested=state.pending.slot)
+    else:
+        missing = state.missing()
+        if missing:
+            slot = missing[0]
+            _acknowledge(turn, asking=slot)
+            if turn.trouble and not turn.progress and turn.question is None:
+                _fail(turn, slot)
+            turn.set(status="collecting", requested=slot)
+            question = turn.question or _ask(turn.state, slot)
         else:
-            missing = state.missing()
-            if missing:
-                slot = missing[0]
-                self.acknowledge(slot)
-                if self.trouble and not self.progress and self.question is None:
-                    self.fail(slot)
-                self.set(status="collecting", requested=slot)
-                question = self.question or self.ask(slot)
-            else:
-                self.set(status="confirming", requested=None)
-                question = self.question or messages.summary(self.state.slots)
-        self.actions.append(Say(" ".join([*self.notes, question])))
+            turn.set(status="confirming", requested=None)
+            question = turn.question or messages.summary(turn.state.slots)
+    turn.actions.append(Say(" ".join([*turn.notes, question])))
 
-    def acknowledge(self, asking: str) -> None:
-        """Say what was taken that the next question does not show ("Noted: from Taipei, ...")."""
-        slots, parts = self.state.slots, []
-        if "destination" in self.changed and asking != "arrival" and slots.destination:
-            parts.append(f"to {slots.destination.describe()}")
-        if "origin" in self.changed and slots.origin:
-            parts.append(f"from {slots.origin.describe()}")
-        if "departure" in self.changed and slots.departure:
-            parts.append(messages.describe_departure(slots.departure))
-        if "arrival" in self.changed and slots.arrival:
-            parts.append(messages.describe_arrival(slots.arrival))
-        if parts:
-            self.notes.append(f"Noted: {', '.join(parts)}.")
 
-    def pending_question(self) -> str:
-        pending = self.state.pending
-        if isinstance(pending, DidYouMean):
-            return f"Did you mean {pending.option.label}?"
-        assert isinstance(pending, Choice)
-        return f"Which {pending.name} do you mean: {_either([o.label for o in pending.options])}?"
+def _acknowledge(turn: Turn, *, asking: SlotName) -> None:
+    """Say what was taken that the next question does not show ("Noted: from Taipei, ...")."""
+    shown_by_question = {"arrival": {"destination"}}.get(asking, set())  # "When do you need to arrive in X?"
+    said = [name for name in turn.changed if name not in shown_by_question and getattr(turn.state.slots, name)]
+    if said:
+        turn.notes.append(messages.noted(turn.state.slots, said))
 
-    def ask(self, slot: str) -> str:
-        spec = form_slot(slot)  # type: ignore[arg-type]
-        if self.state.failures.get(slot, 0) > REASKS_BEFORE_EXAMPLE:
-            return spec.explanation
-        destination = self.state.slots.destination
-        question = spec.question
-        if slot == "arrival" and self.state.partial_time is not None:
-            question = "On what date do you need to arrive in {destination}?"
-        if destination is None:
-            return question.replace(" in {destination}", "")
-        return question.format(destination=destination.city)
+
+def _pending_question(state: DialogueState) -> str:
+    pending = state.pending
+    if isinstance(pending, DidYouMean):
+        return messages.did_you_mean(pending.option.label)
+    assert isinstance(pending, Choice)
+    return messages.which_of(pending.name, [o.label for o in pending.options])
+
+
+def _ask(state: DialogueState, slot: SlotName) -> str:
+    """The form's question for a slot (its explanation after repeated failures)."""
+    spec = form_slot(slot)
+    if state.failures.get(slot, 0) > REASKS_BEFORE_EXAMPLE:
+        return spec.explanation
+    destination = state.slots.destination
+    if slot == "arrival" and state.partial_time is not None:
+        return messages.arrival_date_question(destination.city if destination else None)
+    if destination is None:
+        return spec.question.replace(" in {destination}", "")
+    return spec.question.format(destination=destination.city)

@@ -12,11 +12,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_serializer
 
 from ..errors import StateError
-from .domain import City, Period, Qualifier, SlotName, Slots, Status
+from .domain import City, Period, PlaceSlot, Qualifier, SlotName, Slots, Status
+from .form import missing
 
 __all__ = ["Choice", "DialogueState", "DidYouMean", "Option", "PartialTime", "Pending"]
 
-PlaceSlot = Literal["destination", "origin"]
 
 
 class _Part(BaseModel):
@@ -101,4 +101,4 @@ class DialogueState(BaseModel):
             raise StateError(f"unreadable dialogue state: {error.error_count()} problems") from error
 
     def missing(self) -> list[SlotName]:
-        return self.slots.missing()
+        return missing(self.slots)

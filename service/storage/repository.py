@@ -4,16 +4,18 @@ They never commit: the manager owns the transaction, so a turn, its state and th
 booking it makes are written together or not at all.
 
 They are SQLAlchemy Core statements on the mapped tables, run on the session's
-connection, and reads return plain rows (attribute access by column name): a chat turn
-reads one conversation and writes two rows, and the ORM's unit of work and identity map
-cost more than the rest of the turn's storage (measured: ORM entities took 0.9 ms of a
-1.8 ms turn). The mapped classes remain the schema's single description (Alembic's
+connection: a chat turn reads one conversation and writes two rows, and the ORM's unit of
+work and identity map cost more than the rest of the turn's storage (measured: ORM entities
+took 0.9 ms of a 1.8 ms turn). Reads return typed values (``StoredConversation``,
+``StoredTurn``, ``StoredBooking`` around the domain's ``Booking``), converted here and
+nowhere else. The mapped classes remain the schema's single description (Alembic's
 metadata, the column types that keep times UTC and JSON as JSON).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Executable, Result, Row, bindparam, insert, select, update
@@ -24,11 +26,14 @@ from ..dialogue.domain import Arrival, Booking, City, Departure, Slots
 from .tables import BookingRow, ConversationRow, TurnRow
 
 __all__ = [
+    "StoredBooking",
+    "StoredConversation",
+    "StoredTurn",
     "add_booking",
     "add_conversation",
     "add_turn",
-    "booking_row",
     "cancel_booking",
+    "find_booking",
     "get_conversation",
     "list_bookings",
     "list_turns",
@@ -59,6 +64,57 @@ _BOOKING = select(BOOKINGS).where(BOOKINGS.c.reference == bindparam("reference")
 _BOOKING_LOCKED = _BOOKING.with_for_update()
 
 
+@dataclass(frozen=True, slots=True)
+class StoredConversation:
+    id: str
+    token_hash: str
+    state: dict[str, Any]
+    """The dialogue state's JSON (``DialogueState.from_json`` reads it)."""
+    status: str
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTurn:
+    seq: int
+    user_text: str | None
+    reply: str
+    status: str
+    response: dict[str, Any]
+    """The answer as the API sent it, returned again for a repeated Idempotency-Key."""
+    idempotency_key: str | None
+    created_at: dt.datetime
+    tagger_ms: float | None
+    handling_ms: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBooking:
+    """A booking and what only the database knows of it: whose it is, and when it last changed."""
+
+    conversation_id: str
+    booking: Booking
+    updated_at: dt.datetime
+    cancelled_at: dt.datetime | None
+
+
+def _conversation(row: Row[Any]) -> StoredConversation:
+    return StoredConversation(
+        id=row.id, token_hash=row.token_hash, state=row.state, status=row.status, version=row.version,
+        created_at=row.created_at, updated_at=row.updated_at,
+    )  # fmt: skip
+
+
+def _turn(row: Row[Any]) -> StoredTurn:
+    return StoredTurn(
+        seq=row.seq, user_text=row.user_text, reply=row.reply, status=row.status, response=row.response,
+        idempotency_key=row.idempotency_key, created_at=row.created_at, tagger_ms=row.tagger_ms,
+        handling_ms=row.handling_ms,
+    )  # fmt: skip
+
+
 def _run(session: Session, statement: Executable, parameters: dict[str, Any] | None = None) -> Result[Any]:
     """On the session's own connection (its transaction, its locks), without the ORM's layers."""
     return session.connection().execute(statement, parameters)
@@ -73,11 +129,12 @@ def add_conversation(
     })  # fmt: skip
 
 
-def get_conversation(session: Session, *, conversation_id: str, lock: bool = False) -> Row[Any] | None:
+def get_conversation(session: Session, *, conversation_id: str, lock: bool = False) -> StoredConversation | None:
     """The conversation; ``lock`` holds its row until the transaction ends (PostgreSQL; SQLite
     already holds the database's write lock)."""
     statement = _CONVERSATION_LOCKED if lock else _CONVERSATION
-    return _run(session, statement, {"conversation_id": conversation_id}).one_or_none()
+    row = _run(session, statement, {"conversation_id": conversation_id}).one_or_none()
+    return None if row is None else _conversation(row)
 
 
 def save_state(
@@ -124,13 +181,14 @@ def add_turn(
     })  # fmt: skip
 
 
-def turn_by_key(session: Session, *, conversation_id: str, idempotency_key: str) -> Row[Any] | None:
-    return _run(session, _TURN_BY_KEY, {"conversation_id": conversation_id, "key": idempotency_key}).one_or_none()
+def turn_by_key(session: Session, *, conversation_id: str, idempotency_key: str) -> StoredTurn | None:
+    row = _run(session, _TURN_BY_KEY, {"conversation_id": conversation_id, "key": idempotency_key}).one_or_none()
+    return None if row is None else _turn(row)
 
 
-def list_turns(session: Session, *, conversation_id: str) -> list[Row[Any]]:
+def list_turns(session: Session, *, conversation_id: str) -> list[StoredTurn]:
     statement = select(TURNS).where(TURNS.c.conversation_id == conversation_id).order_by(TURNS.c.seq)
-    return list(_run(session, statement))
+    return [_turn(row) for row in _run(session, statement)]
 
 
 def add_booking(session: Session, *, conversation_id: str, reference: str, slots: Slots, now: dt.datetime) -> Booking:
@@ -165,8 +223,15 @@ def add_booking(session: Session, *, conversation_id: str, reference: str, slots
     )
 
 
-def booking_row(session: Session, *, reference: str, lock: bool = False) -> Row[Any] | None:
-    return _run(session, _BOOKING_LOCKED if lock else _BOOKING, {"reference": reference.upper()}).one_or_none()
+def find_booking(session: Session, *, reference: str, lock: bool = False) -> StoredBooking | None:
+    """The booking of this reference (in any case); ``lock`` holds its row until the transaction ends."""
+    row = _run(session, _BOOKING_LOCKED if lock else _BOOKING, {"reference": reference.upper()}).one_or_none()
+    if row is None:
+        return None
+    return StoredBooking(
+        conversation_id=row.conversation_id, booking=to_booking(row), updated_at=row.updated_at,
+        cancelled_at=row.cancelled_at,
+    )  # fmt: skip
 
 
 def cancel_booking(session: Session, *, reference: str, now: dt.datetime) -> bool:
@@ -181,15 +246,16 @@ def cancel_booking(session: Session, *, reference: str, now: dt.datetime) -> boo
 
 def list_bookings(
     session: Session, *, conversation_id: str | None = None, limit: int = 100, offset: int = 0
-) -> list[Row[Any]]:
+) -> list[Booking]:
+    """Bookings, oldest first: all of them, or one conversation's."""
     statement = select(BOOKINGS).order_by(BOOKINGS.c.id).limit(limit).offset(offset)
     if conversation_id is not None:
         statement = statement.where(BOOKINGS.c.conversation_id == conversation_id)
-    return list(_run(session, statement))
+    return [to_booking(row) for row in _run(session, statement)]
 
 
-def to_booking(row: Row[Any]) -> Booking:
-    """The domain value of a stored booking."""
+def to_booking(row: Any) -> Booking:
+    """The domain value of a stored booking: a row of ``bookings`` (or a ``BookingRow``)."""
     origin = None
     if row.origin_city is not None:
         origin = City(

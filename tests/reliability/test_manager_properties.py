@@ -27,7 +27,7 @@ from service.dialogue import DialogueState
 from service.manager import DialogueManager, TurnResult
 from service.storage import make_engine, make_sessions, migrate, repository
 from service.storage.tables import BookingRow
-from tests.service.conftest import NOW
+from tests.service.conftest import NOW, send
 
 CITIES = ["denver", "boston", "taipei", "portland", "new york", "paris", "springfield", "ontario", "jfk", "blorpville",
           "san francisco", "st. louis", "texas"]  # fmt: skip
@@ -73,7 +73,7 @@ def sessions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sessionmaker[
 
 @pytest.fixture(scope="module")
 def manager(sessions: sessionmaker[Session], tagger: Tagger) -> DialogueManager:
-    return DialogueManager(sessions=sessions, parser=tagger, clock=lambda: NOW)
+    return DialogueManager(sessions=sessions, clock=lambda: NOW)
 
 
 def _check_stored(sessions: sessionmaker[Session], conversation_id: str, result: TurnResult, said: list[str]) -> None:
@@ -101,7 +101,7 @@ def _check_stored(sessions: sessionmaker[Session], conversation_id: str, result:
 @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(data=st.data())
 def test_random_conversations_never_crash_and_stay_valid(
-    manager: DialogueManager, sessions: sessionmaker[Session], data: st.DataObject
+    manager: DialogueManager, sessions: sessionmaker[Session], tagger: Tagger, data: st.DataObject
 ) -> None:
     started = manager.start()
     cid, token = started.conversation_id, started.token
@@ -111,7 +111,7 @@ def test_random_conversations_never_crash_and_stay_valid(
         if text == REPLAY:
             if last is None:
                 continue
-            replayed = manager.reply(conversation_id=cid, token=token, text=last[0], idempotency_key=last[1])
+            replayed = send(manager, tagger, conversation_id=cid, token=token, text=last[0], idempotency_key=last[1])
             assert replayed == last[2], "a replayed key must get the stored answer"
             _check_stored(sessions, cid, last[2], said)
             continue
@@ -125,7 +125,7 @@ def test_random_conversations_never_crash_and_stay_valid(
         except ValidationError:
             continue
         key = f"key-{step}"
-        result = manager.reply(conversation_id=cid, token=token, text=text, idempotency_key=key)
+        result = send(manager, tagger, conversation_id=cid, token=token, text=text, idempotency_key=key)
         assert isinstance(result, TurnResult)
         assert result.status in ("collecting", "confirming", "booked", "cancelled")
         assert result.reply.strip()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -21,7 +22,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from model import Parse, Span, Tagger, tokenize
-from service.manager import DialogueManager
+from service.inference import Parser
+from service.manager import DialogueManager, TurnResult
 from service.storage import make_engine, make_sessions, migrate
 
 NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)
@@ -65,6 +67,16 @@ class LexicalParser:
     def parse(self, texts: Sequence[str]) -> list[Parse]:
         return [tagged(text.replace("[", "(").replace("]", ")")) for text in texts]
 
+
+def send(manager: DialogueManager, parser: Parser, *, conversation_id: str, token: str, text: str,
+          idempotency_key: str | None = None) -> TurnResult:
+    """A message through ``parser`` and then the manager, as the API and ``ticketbot chat`` send it."""
+    began = time.perf_counter()
+    [parse] = parser.parse([text.strip()])
+    return manager.reply(
+        conversation_id=conversation_id, token=token, text=text, parse=parse, idempotency_key=idempotency_key,
+        tagger_ms=1000 * (time.perf_counter() - began),
+    )
 
 @pytest.fixture(scope="session")
 def tagger() -> Tagger:
@@ -150,4 +162,4 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
 @pytest.fixture
 def manager(sessions: sessionmaker[Session]) -> DialogueManager:
     """A manager on the test database with the lexical stand-in tagger and the fixed clock."""
-    return DialogueManager(sessions=sessions, parser=LexicalParser(), clock=lambda: NOW)
+    return DialogueManager(sessions=sessions, clock=lambda: NOW)

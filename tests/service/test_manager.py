@@ -11,15 +11,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service import manager as manager_module
 from service.errors import BookingNotFound, ConversationNotFound, IdempotencyKeyReused, StorageUnavailable
+from service.inference import warm_up
 from service.manager import DialogueManager, NewConversation, TurnResult
 from service.storage import make_engine, make_sessions, repository
 from service.storage.tables import BookingRow, ConversationRow, TurnRow
-from tests.service.conftest import NOW, LexicalParser
+from tests.service.conftest import NOW, LexicalParser, send
 
 
 def _say(manager: DialogueManager, conversation: NewConversation, text: str, key: str | None = None) -> TurnResult:
-    return manager.reply(
-        conversation_id=conversation.conversation_id, token=conversation.token, text=text, idempotency_key=key
+    return send(
+        manager, LexicalParser(), conversation_id=conversation.conversation_id, token=conversation.token, text=text,
+        idempotency_key=key,
     )
 
 
@@ -68,7 +70,7 @@ def test_tokens_open_only_their_own_conversation(manager: DialogueManager) -> No
     for conversation_id, token in [(mine.conversation_id, theirs.token), ("0" * 32, mine.token),
                                    (mine.conversation_id, "")]:
         with pytest.raises(ConversationNotFound):
-            manager.reply(conversation_id=conversation_id, token=token, text="hi")
+            send(manager, LexicalParser(), conversation_id=conversation_id, token=token, text="hi")
         with pytest.raises(ConversationNotFound):
             manager.conversation(conversation_id=conversation_id, token=token)
     assert manager.booking(reference=booking.reference, token=mine.token) == booking
@@ -194,7 +196,7 @@ def test_the_lexical_parser_is_a_fair_stand_in() -> None:
 def test_an_unreachable_database_is_reported_as_unavailable() -> None:
     engine = make_engine("postgresql://postgres@127.0.0.1:1/nowhere", connect_args={"connect_timeout": 2})
     try:
-        manager = DialogueManager(sessions=make_sessions(engine), parser=LexicalParser(), clock=lambda: NOW)
+        manager = DialogueManager(sessions=make_sessions(engine), clock=lambda: NOW)
         with pytest.raises(StorageUnavailable):
             manager.start()
     finally:
@@ -203,7 +205,7 @@ def test_an_unreachable_database_is_reported_as_unavailable() -> None:
 
 def test_the_observer_hears_each_committed_change_once(sessions: sessionmaker[Session]) -> None:
     events: list[str] = []
-    manager = DialogueManager(sessions=sessions, parser=LexicalParser(), clock=lambda: NOW, observer=events.append)
+    manager = DialogueManager(sessions=sessions, clock=lambda: NOW, observer=events.append)
     conversation = _confirming(manager)
     booked = _say(manager, conversation, "yes", key="k1")
     assert _say(manager, conversation, "yes", key="k1") == booked  # a replay changes nothing
@@ -228,6 +230,6 @@ def test_warm_up_answers_sample_messages_and_stores_nothing(sessions: sessionmak
             return tuple(session.scalar(select(func.count()).select_from(t)) for t in (ConversationRow, TurnRow))
 
     before = rows()
-    DialogueManager(sessions=sessions, parser=Recording(), clock=lambda: NOW).warm_up()
+    warm_up(Recording(), NOW)
     assert len(seen) >= 3 and any("taipei" in text for text in seen)
     assert rows() == before

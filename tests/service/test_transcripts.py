@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from model import Tagger
 from service.dialogue import City
 from service.manager import DialogueManager, TurnResult
-from tests.service.conftest import NOW
+from tests.service.conftest import NOW, send
 
 FOLDER = Path(__file__).parent / "transcripts"
 TRANSCRIPTS = sorted(FOLDER.glob("*.txt"))
@@ -112,13 +112,14 @@ def observed(result: TurnResult, expected: dict[str, str]) -> dict[str, str]:
 @pytest.mark.parametrize("path", TRANSCRIPTS, ids=[p.stem for p in TRANSCRIPTS])
 def test_transcript(path: Path, tagger: Tagger, sessions: sessionmaker[Session]) -> None:
     transcript = read(path)
-    manager = DialogueManager(sessions=sessions, parser=tagger, clock=lambda: transcript.clock)
+    manager = DialogueManager(sessions=sessions, clock=lambda: transcript.clock)
     conversation = manager.start()
     expected = {"status": "collecting", "destination": "-", "origin": "-", "arrival": "-", "departure": "-"}
     references: list[str] = []
     for turn in transcript.turns:
         text = re.sub(r"\{ref(\d*)\}", lambda m: references[int(m.group(1)) - 1 if m.group(1) else -1], turn.text)
-        result = manager.reply(conversation_id=conversation.conversation_id, token=conversation.token, text=text)
+        result = send(manager, tagger, conversation_id=conversation.conversation_id, token=conversation.token,
+                       text=text)
         if result.booking is not None and result.booking.reference not in references:
             references.append(result.booking.reference)
         expected.update({k: v for k, v in turn.expect.items() if k in CARRIED})

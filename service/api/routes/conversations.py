@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Request, status
@@ -49,10 +50,13 @@ async def send_message(
     """The bot's reply, the booking's state after it, and what the tagger understood."""
     _known_shape(conversation_id)
     await conversation_limit(request, conversation_id)
+    began = time.perf_counter()
     parse = await services.batcher.parse(message.text)
+    tagger_ms = 1000 * (time.perf_counter() - began)
     return await run_in_threadpool(
         services.manager.reply,
-        conversation_id=conversation_id, token=token, text=message.text, idempotency_key=key, parse=parse,
+        conversation_id=conversation_id, token=token, text=message.text, parse=parse, idempotency_key=key,
+        tagger_ms=tagger_ms,
     )  # fmt: skip
 
 

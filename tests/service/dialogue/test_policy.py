@@ -19,11 +19,16 @@ class Conversation:
     actions: list = field(default_factory=list)
 
 
+REFERENCE = "B00K1NG2"  # what a booking made in these turns is called (the manager draws a fresh one)
+
+
 def converse(*messages: str, state: DialogueState | None = None, now: dt.datetime = NOW) -> Conversation:
     """Run messages (markup, see ``tagged``) through the policy from a fresh or given state."""
     conversation = Conversation(state or opening()[0])
     for message in messages:
-        conversation.state, conversation.actions = next_turn(conversation.state, tagged(message), now)
+        conversation.state, conversation.actions = next_turn(
+            conversation.state, tagged(message), now, reference=REFERENCE
+        )
         conversation.reply = " ".join(a.text for a in conversation.actions if isinstance(a, Say))
     return conversation
 
@@ -138,7 +143,8 @@ def test_yes_books_and_no_asks_what_to_change() -> None:
     assert no.actions == [Say(no.reply)]
     yes = converse("yes please", state=no.state)
     assert yes.state.status == "booked"
-    assert yes.actions == [Book(confirming.state.slots)]
+    assert yes.actions == [Book(confirming.state.slots, REFERENCE)]
+    assert yes.state.bookings == (REFERENCE,)  # the state lists it before it is stored: exactly as stored
     unclear = converse("purple", state=confirming.state)
     assert unclear.state.status == "confirming" and 'didn\'t understand "purple"' in unclear.reply
 

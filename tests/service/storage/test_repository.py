@@ -44,9 +44,9 @@ def test_booking_and_cancellation_round_trip(sessions: sessionmaker[Session], fu
             session, conversation_id=conversation_id, reference=reference, slots=slots, now=NOW
         )
     with sessions() as session:
-        row = repository.booking_row(session, reference=reference.lower())
-        assert row is not None
-        booking = repository.to_booking(row)
+        found = repository.find_booking(session, reference=reference.lower())
+        assert found is not None and found.conversation_id == conversation_id
+        booking = found.booking
     assert booking == made  # what the API was told is what was stored
     assert booking.reference == reference and booking.status == "confirmed"
     assert (booking.destination, booking.arrival, booking.origin, booking.departure) == (
@@ -65,8 +65,11 @@ def test_booking_and_cancellation_round_trip(sessions: sessionmaker[Session], fu
         assert repository.cancel_booking(session, reference=reference.lower(), now=later) is True
     with sessions.begin() as session:
         assert repository.cancel_booking(session, reference=reference, now=later + later.resolution) is False
-        row = repository.booking_row(session, reference=reference)  # idempotent: the first cancellation stands
-        assert (row.status, row.cancelled_at, row.updated_at, row.created_at) == ("cancelled", later, later, NOW)
+        found = repository.find_booking(session, reference=reference)  # idempotent: the first cancellation stands
+        assert found is not None
+        assert (found.booking.status, found.cancelled_at, found.updated_at, found.booking.created_at) == (
+            "cancelled", later, later, NOW
+        )
         assert repository.cancel_booking(session, reference="NOSUCH23", now=later) is False
         assert [b.reference for b in repository.list_bookings(session, conversation_id=conversation_id)] == [reference]
 
