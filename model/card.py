@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from .checkpoint import Checkpoint
 
-__all__ = ["render_card"]
+__all__ = ["record_dev_metrics", "record_evaluation", "render_card"]
+
+
+def _totals(figures: Mapping[str, Any]) -> dict[str, Any]:
+    # the card shows a split's totals; the per-slot table is for the terminal
+    return {k: v for k, v in figures.items() if k != "per_slot"}
+
+
+def record_evaluation(checkpoint: Checkpoint, name: str, figures: Mapping[str, Any], *, data: str) -> Checkpoint:
+    """A copy whose card lists ``figures`` (``evaluate_tagger``'s) under ``name``, with the data
+    they were measured on, beside earlier evaluations; one of the same name is replaced."""
+    evaluations = {**checkpoint.card.get("evaluations", {}), name: {**_totals(figures), "data": data}}
+    return replace(checkpoint, card={**checkpoint.card, "evaluations": evaluations})
+
+
+def record_dev_metrics(checkpoint: Checkpoint, figures: Mapping[str, Any]) -> Checkpoint:
+    """A copy whose card's dev row is ``figures``: for a tagger that was not trained as one (an
+    ensemble), whose dev figures the trainer therefore never wrote."""
+    return replace(checkpoint, card={**checkpoint.card, "dev_metrics": _totals(figures)})
 
 
 def _percent(value: Any) -> str:

@@ -1,4 +1,7 @@
-"""Frozen configurations: everything needed to rebuild a network or repeat a training run."""
+"""Frozen configurations: everything needed to rebuild a network or repeat a training run.
+
+Their defaults are also ``ticketbot train``'s (``model/cli.py`` reads them from here).
+"""
 
 from __future__ import annotations
 

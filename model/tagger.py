@@ -30,7 +30,7 @@ from .tokenize import tokenize
 from .viterbi import decode, decode_batch
 from .vocab import LabelSet, Vocabulary
 
-__all__ = ["DEFAULT_MODEL", "Parse", "Span", "Tagger"]
+__all__ = ["DEFAULT_MODEL", "Parse", "Span", "Tagger", "bundled_model_path"]
 
 DEFAULT_MODEL = "atis.pt"
 _CACHED_WORDS = 50_000  # ~45 MB of word vectors at most
@@ -60,7 +60,9 @@ class Parse:
         return asdict(self)
 
 
-def _bundled_path(name: str = DEFAULT_MODEL) -> Path:
+def bundled_model_path(name: str = DEFAULT_MODEL) -> Path:
+    """Where the model shipped inside the package lies (``model/bundled/``), installed or not:
+    ``Tagger.load()`` loads it, ``ticketbot card`` describes it; ``name`` picks another file there."""
     return Path(str(resources.files("model") / "bundled" / name))
 
 
@@ -132,7 +134,7 @@ class Tagger:
 
         ``accelerate``: on the CPU, run one-sentence calls on ONNX Runtime (see ``accelerate``).
         """
-        tagger = cls.from_checkpoint(load_checkpoint(path or _bundled_path()), device)
+        tagger = cls.from_checkpoint(load_checkpoint(path or bundled_model_path()), device)
         if accelerate:
             tagger.accelerate()
         return tagger

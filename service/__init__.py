@@ -5,5 +5,6 @@
 * ``service.storage``: SQLAlchemy tables, engines, repository functions, migrations.
 * ``service.manager``: the tagger, the policy and the storage, one transaction per turn.
 * ``service.settings``: the one ``Settings`` (``TICKETBOT_*``); ``service.errors``: the
-  one exception hierarchy; ``service.cli``: the ``ticketbot`` command.
+  one exception hierarchy; ``service.cli``: the ``ticketbot`` command (the tagger's own
+  commands come from ``model.cli``).
 """

@@ -126,8 +126,8 @@ def test_build_context_leaves_out_everything_else(tmp_path: Path) -> None:
 def test_the_installed_package_carries_the_model_migrations_and_pages(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in (
-        "model/bundled/atis.pt", "migrations/env.py", "migrations/script.py.mako", "service/static/index.html",
-        "service/static/widget.js", "service/cli.py",
+        "model/bundled/atis.pt", "model/bundled/atis.recipe.toml", "migrations/env.py", "migrations/script.py.mako",
+        "service/static/index.html", "service/static/widget.js", "service/cli.py", "model/cli.py",
     ):  # fmt: skip
         assert needed in names, needed
     assert any(re.fullmatch(r"migrations/versions/\d{4}_\w+\.py", n) for n in names)
