@@ -51,19 +51,28 @@ class SlotIntentNetwork(nn.Module):
         self.intent_head = nn.Linear(2 * width, intents)
         self.crf = CRF(tags) if config.crf else None
 
+    def heads(self, hidden: torch.Tensor, mask: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """Slot scores per token and intent logits from the recurrent states ``(batch, time, width)``.
+
+        The intent sees the whole sentence: the max- and mean-pooled states of its real tokens
+        (``mask`` True on them; ``None``: a batch without padding, every position real).
+        """
+        emissions = self.slot_head(hidden)
+        if mask is None:
+            pooled_max, pooled_mean = hidden.max(dim=1).values, hidden.mean(dim=1)
+        else:
+            valid = mask[:, :, None]
+            pooled_max = hidden.masked_fill(~valid, float("-inf")).max(dim=1).values
+            pooled_mean = (hidden * valid).sum(dim=1) / valid.sum(dim=1).clamp(min=1)
+        return emissions, self.intent_head(torch.cat([pooled_max, pooled_mean], dim=-1))
+
     def forward(self, batch: Batch, intent_weight: float = 1.0, embedded: torch.Tensor | None = None) -> NetworkOutput:
         """``embedded``: the encoder's output when the caller has it already (inference caches it)."""
         mask = batch.mask
         if embedded is None:
             embedded = self.encoder(batch.features, batch.words)
         hidden = self.recurrent(self.dropout(embedded), batch.lengths)
-        hidden = self.dropout(hidden)
-        emissions = self.slot_head(hidden)
-        # the intent sees the whole sentence: max- and mean-pooled states of real tokens
-        valid = mask[:, :, None]
-        pooled_max = hidden.masked_fill(~valid, float("-inf")).max(dim=1).values
-        pooled_mean = (hidden * valid).sum(dim=1) / valid.sum(dim=1).clamp(min=1)
-        intent_logits = self.intent_head(torch.cat([pooled_max, pooled_mean], dim=-1))
+        emissions, intent_logits = self.heads(self.dropout(hidden), mask)
         output = NetworkOutput(emissions, intent_logits)
         if batch.tags is not None and batch.intents is not None:
             if self.crf is not None:

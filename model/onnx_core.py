@@ -38,10 +38,7 @@ class _Unpadded(nn.Module):
 
     @staticmethod
     def _member(network: SlotIntentNetwork, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        hidden = network.recurrent.fused(x)[0]
-        emissions = network.slot_head(hidden)
-        intent = network.intent_head(torch.cat([hidden.max(dim=1).values, hidden.mean(dim=1)], dim=-1))
-        return emissions, intent
+        return network.heads(network.recurrent.fused(x)[0])  # no padding: no mask
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         network = self.network

@@ -23,11 +23,14 @@ from .config import TaggerConfig
 from .device import resolve_device
 from .encoders import place
 from .ensemble import EnsembleNetwork
+from .errors import TaggerError
 from .features import Batch, Featurizer
 from .network import SlotIntentNetwork
 from .onnx_core import OnnxCore, onnx_core
+from .stages import Stages, potentials
 from .tokenize import tokenize
-from .viterbi import decode, decode_batch
+from .viterbi import decode as decode_chain
+from .viterbi import decode_batch
 from .vocab import LabelSet, Vocabulary
 
 __all__ = ["DEFAULT_MODEL", "Parse", "Span", "Tagger", "bundled_model_path"]
@@ -64,6 +67,14 @@ def bundled_model_path(name: str = DEFAULT_MODEL) -> Path:
     """Where the model shipped inside the package lies (``model/bundled/``), installed or not:
     ``Tagger.load()`` loads it, ``ticketbot card`` describes it; ``name`` picks another file there."""
     return Path(str(resources.files("model") / "bundled" / name))
+
+
+def _head_confidence(scores: np.ndarray, path: Sequence[int], temperature: float) -> np.ndarray:
+    """A softmax head's own (tempered) probability of each token's tag on ``path``."""
+    tempered = scores / temperature
+    tempered -= tempered.max(axis=1, keepdims=True)
+    probabilities = np.exp(tempered)
+    return probabilities[np.arange(len(path)), path] / probabilities.sum(axis=1)
 
 
 class Tagger:
@@ -168,9 +179,35 @@ class Tagger:
         intents = [self.intents[int(p.argmax())] if t else "" for t, _, p in scored]
         return tags, intents
 
+    def decode(
+        self, scores: np.ndarray, *, confidences: bool = True, temperature: float | None = None, keep: int | None = None
+    ) -> tuple[list[int], np.ndarray | None]:
+        """One sentence's tag ids from its ``(time, tags)`` log-potentials and, with ``confidences``,
+        each token's probability of the tag it got, as ``parse`` reports it (``parse_scores``),
+        at ``temperature`` (default ``self.temperature``).
+
+        The path is the BIO-constrained Viterbi path (with the CRF's transitions, if any) over a
+        lattice of each token's ``keep`` likeliest labels (default ``self.keep``; ``len(self.tags)``
+        decodes exactly).
+        """
+        temperature = self.temperature if temperature is None else temperature
+        chained = self.network.crf is not None
+        path, marginals = decode_chain(
+            scores, *self._chain(), keep=self.keep if keep is None else keep, always=self._outside,
+            marginals=confidences and chained, temperature=temperature,
+        )  # fmt: skip
+        if confidences and not chained:
+            return path, _head_confidence(scores, path, temperature)
+        return path, marginals
+
+    def stages(self) -> Stages:
+        """``parse``'s steps as calls of their own, for profiling (``model.stages``)."""
+        if isinstance(self.network, EnsembleNetwork):
+            raise TaggerError("an ensemble's stages are its members': profile one network at a time")
+        return Stages(self, self.network, self._onnx)
+
     def _paths(self, scored: Sequence[tuple[list[str], np.ndarray, np.ndarray]]) -> list[list[int]]:
         """Best tag sequences; sentences of one length are decoded together (``decode_batch``)."""
-        chain = self._chain()
         paths: list[list[int]] = [[] for _ in scored]
         by_length: dict[int, list[int]] = {}
         for i, (tokens, _, _) in enumerate(scored):
@@ -178,11 +215,10 @@ class Tagger:
                 by_length.setdefault(len(tokens), []).append(i)
         for group in by_length.values():
             if len(group) == 1:  # one sentence: the plain decoder has less to set up
-                paths[group[0]] = decode(scored[group[0]][1], *chain, keep=self.keep, always=self._outside,
-                                         marginals=False)[0]  # fmt: skip
+                paths[group[0]] = self.decode(scored[group[0]][1], confidences=False)[0]
                 continue
             emissions = np.stack([scored[i][1] for i in group])
-            batch_paths = decode_batch(emissions, *chain, keep=self.keep, always=self._outside)
+            batch_paths = decode_batch(emissions, *self._chain(), keep=self.keep, always=self._outside)
             for i, path in zip(group, batch_paths, strict=True):
                 paths[i] = path.tolist()
         return paths
@@ -194,11 +230,7 @@ class Tagger:
             embedded = place(self._word_vectors(distinct), positions.to(self.device))
             batch = Batch({}, positions, lengths, mask.to(self.device))
             output = self.network(batch, embedded=embedded)
-            emissions = output.emissions
-            if self.network.crf is None:
-                emissions = torch.log_softmax(emissions, dim=-1)
-            intent_probs = torch.softmax(output.intent_logits, dim=-1)
-        return emissions.float().cpu().numpy(), intent_probs.float().cpu().numpy()
+            return potentials(output.emissions, output.intent_logits, self.network.crf is not None)
 
     def _embedded(self, sentences: Sequence[Sequence[str]]) -> np.ndarray:
         """The encoder's output for sentences of one length, as ONNX Runtime takes it."""
@@ -307,7 +339,6 @@ class Tagger:
         over all allowed tag sequences; under a softmax head, the head's own (tempered)
         probability, which needs no chain computation.
         """
-        chain = self._chain()
         temperature = self.temperature if temperature is None else temperature
         chained = self.network.crf is not None
         paths = None if chained else self._paths(scored)
@@ -317,14 +348,10 @@ class Tagger:
                 results.append(Parse([], [], [], "", 0.0))
                 continue
             if paths is None:
-                path, confidence = decode(scores, *chain, keep=self.keep, always=self._outside, temperature=temperature)
-                assert confidence is not None
+                path, confidence = self.decode(scores, temperature=temperature)
             else:
-                path = paths[i]
-                tempered = scores / temperature
-                tempered -= tempered.max(axis=1, keepdims=True)
-                probabilities = np.exp(tempered)
-                confidence = probabilities[np.arange(len(path)), path] / probabilities.sum(axis=1)
+                path, confidence = paths[i], _head_confidence(scores, paths[i], temperature)
+            assert confidence is not None
             tags = [self.tags[j] for j in path]
             spans = [
                 Span(slot, " ".join(tokens[a:b]), a, b, float(confidence[a:b].min())) for slot, a, b in bio_spans(tags)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import zipfile
@@ -164,9 +163,3 @@ def unpack(wheel: Path, destination: Path) -> Path:
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(destination)
     return destination
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

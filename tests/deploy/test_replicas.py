@@ -39,8 +39,9 @@ from sqlalchemy import select
 
 from service.storage import make_engine, migrate
 from service.storage.tables import BookingRow, ConversationRow, TurnRow
+from tests.ports import free_port
 
-from .support import clean_environment, compose_config, dockerfile, free_port, run, tool
+from .support import clean_environment, compose_config, dockerfile, run, tool
 
 REDIS_URL = os.environ.get("TICKETBOT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 # Above the 10 messages a test conversation sends, so only the limit test reaches it.

@@ -19,7 +19,6 @@ import os
 import pwd
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,7 +29,9 @@ from pathlib import Path
 import httpx
 import psycopg
 
-__all__ = ["ROOT", "PrivatePostgres", "ServerProcess", "free_port"]
+from tests.ports import free_port
+
+__all__ = ["ROOT", "PrivatePostgres", "ServerProcess"]
 
 ROOT = Path(__file__).resolve().parents[2]
 _PR_SET_PDEATHSIG = 1
@@ -42,12 +43,6 @@ _libc = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
 
 class ProcessError(RuntimeError):
     """A process the tests need did not start or stop in time; the message holds its log's tail."""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _die_with_parent() -> None:

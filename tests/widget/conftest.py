@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import html
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -36,6 +35,7 @@ from model import Tagger
 from service.api import create_app
 from service.settings import Settings
 from service.storage import migrate
+from tests.ports import bound_socket
 from tests.service.conftest import NOW
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,12 +59,6 @@ class Ticketbot:
     url: str
 
 
-def _free_socket() -> socket.socket:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
 @pytest.fixture(scope="session")
 def tagger() -> Tagger:
     return Tagger.load(device="cpu")
@@ -83,7 +77,7 @@ def ticketbot(
         cors_origins=[f"http://127.0.0.1:{host_server.server_port}"],
     )
     app = create_app(settings, tagger=tagger, clock=lambda: NOW)
-    sock = _free_socket()
+    sock = bound_socket()  # bound until uvicorn listens on it: no other process can take the port
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
