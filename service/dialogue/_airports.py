@@ -1,14 +1,14 @@
-"""Hand-kept facts that ``airportsdata`` does not carry: metropolitan areas and the busiest airports.
+"""Hand-kept facts the maintained data does not carry: metropolitan areas, colloquial names, country names.
 
-``airportsdata`` lists every airport with its IATA code, city, subdivision, country and
-time zone, but neither passenger traffic nor the metropolitan groupings travellers mean by
-"New York" (JFK, LGA *and* EWR, which the data files under Newark). These two small
-tables fill that gap; ``places`` explains how they are used.
+``airportsdata``, OurAirports and GeoNames say which airports a city has, how large they are
+and what else the city is called, but not the metropolitan groupings travellers mean by
+"New York" (JFK, LGA *and* EWR, which the data files under Newark), nor a few nicknames.
+These small tables fill that gap; ``places`` explains how they are used.
 """
 
 from __future__ import annotations
 
-__all__ = ["COUNTRY_ALIASES", "HUBS", "METROS"]
+__all__ = ["COLLOQUIAL", "COUNTRY_ALIASES", "METROS"]
 
 # name, ISO country, airports (the first one gives the region and time zone), other names said for it.
 # Modelled on IATA's metropolitan area codes (NYC, LON, PAR, TYO, ...).
@@ -45,21 +45,20 @@ METROS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("Mexico City", "MX", ("MEX", "NLU"), ()),
 )
 
-# The busiest passenger airports (roughly the world's top 150 by traffic): a name that one
-# of these serves beats the same name elsewhere ("Paris" is not Paris, Texas).
-HUBS: frozenset[str] = frozenset(
-    [
-        "ATL", "DFW", "DEN", "ORD", "LAX", "JFK", "LAS", "MCO", "MIA", "CLT", "SEA", "PHX", "EWR", "SFO", "IAH",
-        "BOS", "FLL", "MSP", "LGA", "DTW", "PHL", "SLC", "DCA", "SAN", "BWI", "TPA", "AUS", "IAD", "BNA", "MDW",
-        "HNL", "LHR", "CDG", "AMS", "FRA", "IST", "MAD", "BCN", "MUC", "FCO", "LGW", "SAW", "PMI", "DUB", "ZRH",
-        "CPH", "OSL", "ARN", "VIE", "LIS", "BRU", "MXP", "ATH", "MAN", "STN", "HEL", "WAW", "PRG", "BER", "BHX",
-        "EDI", "GVA", "NCE", "LYS", "AGP", "OPO", "DXB", "DOH", "AUH", "JED", "RUH", "TLV", "HND", "NRT", "ICN",
-        "GMP", "PEK", "PKX", "PVG", "SHA", "CAN", "SZX", "CTU", "KMG", "XIY", "HKG", "TPE", "SIN", "BKK", "DMK",
-        "KUL", "CGK", "MNL", "DEL", "BOM", "BLR", "HYD", "MAA", "CCU", "KIX", "FUK", "CTS", "SGN", "HAN", "SYD",
-        "MEL", "BNE", "AKL", "PER", "YYZ", "YVR", "YUL", "YYC", "MEX", "CUN", "GDL", "GRU", "GIG", "BOG", "LIM",
-        "SCL", "EZE", "PTY", "JNB", "CPT", "CAI", "ADD", "NBO", "LOS", "CMN",
-    ]
-)
+# Names people use that GeoNames' other names lack: name -> (city, country). GeoNames already
+# knows "Vegas", "Philly", "NOLA", "LA", "SF", "CDMX", "KL", "Saigon", "Bombay" and "Big Apple".
+COLLOQUIAL: dict[str, tuple[str, str]] = {
+    "chi town": ("Chicago", "US"),
+    "chitown": ("Chicago", "US"),
+    "windy city": ("Chicago", "US"),
+    "sin city": ("Las Vegas", "US"),
+    "motor city": ("Detroit", "US"),
+    "beantown": ("Boston", "US"),
+    "h town": ("Houston", "US"),
+    "the big easy": ("New Orleans", "US"),
+    "big easy": ("New Orleans", "US"),
+    "frisco": ("San Francisco", "US"),
+}
 
 # Everyday names for countries, beside the ISO names.
 COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {

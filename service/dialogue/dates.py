@@ -127,6 +127,8 @@ class Moment:
     time: dt.time | None
     qualifier: Qualifier | None
     period: Period | None = None  # only without a time
+    shift: dt.timedelta | None = None
+    """A change of the moment already chosen, with no date or time of its own: "a day earlier"."""
 
 
 @lru_cache(maxsize=65536)
@@ -163,6 +165,88 @@ def _numbers(tokens: Sequence[str]) -> list[str]:
     return words
 
 
+def _spoken(words: list[str]) -> list[str]:
+    """Clock words and qualified parts of the day, rewritten in place (positions kept):
+    "half past 4" -> "4:30", "a quarter to 9" -> "8:45"; "early morning" and "in the late
+    afternoon" -> a part of the day ("@morning" marks one said without "in the")."""
+    words = list(words)
+    n = len(words)
+    for i in range(n):
+        word = words[i]
+        if word in {"half", "quarter"} and i + 2 < n and words[i + 1] in {"past", "after", "to", "before"}:
+            hour = words[i + 2]
+            if hour.isdecimal() and 1 <= int(hour) <= 12:
+                minutes = 30 if word == "half" else 15
+                h = int(hour)
+                if words[i + 1] in {"to", "before"}:
+                    h, minutes = (h - 1 or 12), 60 - minutes
+                words[i : i + 3] = ["", "", f"{h}:{minutes:02d}"]
+                if i > 0 and words[i - 1] == "a":
+                    words[i - 1] = ""
+        if word in {"early", "late"}:
+            rest = words[i + 1 : i + 4]
+            if rest[:1] and rest[0] in _PERIOD_WORDS:  # "early morning"
+                words[i], words[i + 1] = "", "@" + rest[0]
+            elif tuple(rest[:2]) == ("in", "the") and len(rest) > 2 and rest[2] in _PERIOD_WORDS:
+                words[i] = ""  # "early in the morning": "in the morning"
+            elif i >= 2 and tuple(words[i - 2 : i]) == ("in", "the") and rest[:1] and rest[0] in _PERIOD_WORDS:
+                words[i], words[i + 1] = rest[0], ""  # "in the early morning": "in the morning"
+    return words
+
+
+_NAMED_DAYS: dict[tuple[str, ...], tuple[int, int]] = {
+    # days people fly for that are no public holiday (``holidays`` has those: thanksgiving, ...)
+    ("christmas", "eve"): (12, 24), ("christmas", "day"): (12, 25), ("christmas",): (12, 25),
+    ("xmas",): (12, 25), ("new", "year's", "eve"): (12, 31), ("new", "years", "eve"): (12, 31),
+    ("nye",): (12, 31), ("new", "year's", "day"): (1, 1), ("new", "years", "day"): (1, 1),
+    ("new", "year's"): (1, 1), ("valentine's", "day"): (2, 14), ("valentines", "day"): (2, 14),
+    ("valentine's",): (2, 14), ("halloween",): (10, 31), ("the", "fourth", "of", "july"): (7, 4),
+    ("fourth", "of", "july"): (7, 4), ("4th", "of", "july"): (7, 4), ("st", "patrick's", "day"): (3, 17),
+    ("boxing", "day"): (12, 26),
+}  # fmt: skip
+_PUBLIC_HOLIDAYS: dict[tuple[str, ...], str] = {  # said -> the name ``holidays`` gives the US holiday
+    ("thanksgiving",): "Thanksgiving", ("thanksgiving", "day"): "Thanksgiving",
+    ("memorial", "day"): "Memorial Day", ("labor", "day"): "Labor Day", ("labour", "day"): "Labor Day",
+    ("independence", "day"): "Independence Day", ("juneteenth",): "Juneteenth",
+    ("veterans", "day"): "Veterans Day", ("mlk", "day"): "Martin Luther King Jr. Day",
+    ("martin", "luther", "king", "day"): "Martin Luther King Jr. Day", ("columbus", "day"): "Columbus Day",
+    ("presidents", "day"): "Washington's Birthday", ("presidents'", "day"): "Washington's Birthday",
+}  # fmt: skip
+_UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
+_COUNTS = {"a": 1, "an": 1, "one": 1}
+_SHIFT_UNITS = {"day": dt.timedelta(days=1), "days": dt.timedelta(days=1), "hour": dt.timedelta(hours=1),
+                "hours": dt.timedelta(hours=1), "week": dt.timedelta(days=7), "weeks": dt.timedelta(days=7),
+                "minutes": dt.timedelta(minutes=1)}  # fmt: skip
+
+
+def _count(word: str) -> int | None:
+    if word in _COUNTS:
+        return _COUNTS[word]
+    return int(word) if word.isdecimal() and 0 < int(word) < 400 else None
+
+
+def _shift_at(words: list[str], i: int) -> tuple[int, dt.timedelta] | None:
+    """ "a day earlier", "two days later", "an hour later", "half an hour earlier", "the day before"."""
+    three = tuple(words[i : i + 3])
+    if three in {("the", "day", "before"), ("a", "day", "before")}:
+        return i + 3, -dt.timedelta(days=1)
+    if three == ("the", "day", "after") and words[i + 3 : i + 4] != ["tomorrow"]:
+        return i + 3, dt.timedelta(days=1)
+    if three == ("half", "an", "hour"):
+        count, unit, j = 1, dt.timedelta(minutes=30), i + 3
+    else:
+        count = _count(words[i])
+        if count is None or i + 1 >= len(words) or words[i + 1] not in _SHIFT_UNITS:
+            return None
+        unit, j = _SHIFT_UNITS[words[i + 1]], i + 2
+    direction = words[j] if j < len(words) else ""
+    if direction in {"earlier", "sooner"}:
+        return j + 1, -count * unit
+    if direction == "later":
+        return j + 1, count * unit
+    return None
+
+
 def _day(word: str, ordinal_only: bool = False) -> int | None:
     match = _ORDINAL.match(word)
     if match:
@@ -185,6 +269,23 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
     n = len(words)
     at = _skip_empty(words, i + 1)
     word = words[i]
+    for phrase, (month, day) in _NAMED_DAYS.items():
+        if tuple(words[i : i + len(phrase)]) == phrase:
+            return i + len(phrase), f"{_MONTH_NAMES[month]} {day}"
+    for phrase, holiday in _PUBLIC_HOLIDAYS.items():
+        if tuple(words[i : i + len(phrase)]) == phrase:
+            return i + len(phrase), f"holiday {holiday}"
+    count = _count(word)
+    if count is not None and i + 3 < n and words[i + 1] in _UNITS and words[i + 2] == "from" \
+            and words[i + 3] in {"today", "now", "tomorrow"}:  # fmt: skip
+        days = count * _UNITS[words[i + 1]] + (words[i + 3] == "tomorrow")
+        return i + 4, f"in {days} days"
+    if word == "in" and at + 1 < n and _count(words[at]) is not None and words[at + 1] in _UNITS:
+        return at + 2, f"in {_count(words[at]) * _UNITS[words[at + 1]]} days"  # type: ignore[operator]
+    if tuple(words[i : i + 3]) == ("next", "month", "on"):  # "next month on the 10th"
+        after = _date_at(words, _skip_empty(words, i + 3))
+        if after is not None and after[1].startswith("day "):
+            return after[0], f"{after[1]} next month"
     for phrase, meaning in _RELATIVE.items():
         if tuple(words[i : i + len(phrase)]) == phrase:
             return i + len(phrase), meaning
@@ -217,6 +318,10 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
         return i + 1, _WEEKDAY_NAMES[_WEEKDAYS[word]]
     start = at if word == "the" else i
     day = _day(words[start], ordinal_only=True) if start < n else None
+    if day is None and start < n and words[start].isdecimal():  # "7 may", "on 22 april": a day, then its month
+        following = _skip_empty(words, start + 1)
+        if following < n and (words[following] in _MONTHS or words[following] == "of"):
+            day = _day(words[start])
     if day is not None:
         j = _skip_empty(words, start + 1)
         if j < n and words[j] == "of":
@@ -226,7 +331,11 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
             if end < n and _YEAR.match(words[end]):
                 end, phrase = end + 1, f"{phrase} {words[end]}"
             return end, phrase
-        return start + 1, f"day {day}"
+        if tuple(words[j : j + 2]) == ("next", "month"):  # "the 1st of next month"
+            return j + 2, f"day {day} next month"
+        if not words[start].isdecimal() or word == "the":
+            return start + 1, f"day {day}"
+        return None
     if word == "in" and at + 1 < n and words[at].isdecimal() and words[at + 1] in {"day", "days", "week", "weeks"}:
         return at + 2, f"in {words[at]} {words[at + 1]}"
     return None
@@ -285,10 +394,15 @@ def find_moments(tokens: Sequence[str]) -> list[Moment]:
     make one moment; a qualifier just before either says how the time binds; a part of the
     day next to a date ("tomorrow morning") stands for the time when none is said.
     """
-    words = _numbers(tokens)
+    words = _spoken(_numbers(tokens))
     moments: list[Moment] = []
     i, floor = 0, 0
     while i < len(words):
+        shift = _shift_at(words, i)
+        if shift is not None:  # "a day earlier": a change, not a moment of its own
+            moments.append(Moment(i, shift[0], None, None, None, shift=shift[1]))
+            i = floor = shift[0]
+            continue
         piece = _piece(words, i, floor)
         if piece is None:
             i += 1
@@ -297,7 +411,7 @@ def find_moments(tokens: Sequence[str]) -> list[Moment]:
         j = end
         while j < len(words) and (date is None or time is None):
             k, skipped = j, None
-            while k < len(words) and (words[k] in _GLUE or words[k] == "") and k - j < 3:
+            while k < len(words) and (words[k] in _GLUE or words[k] == "") and k - j < 4:
                 skipped = _PERIOD_WORDS.get(words[k], skipped)  # "tomorrow evening at 7"
                 k += 1
             more = _piece(words, k, j) if k < len(words) else None
@@ -309,9 +423,10 @@ def find_moments(tokens: Sequence[str]) -> list[Moment]:
             date, time, period = date or more_date, time or more_time, period or more_period or skipped
             qualifier = more_qualifier if more_time else (qualifier or more_qualifier)
             j = more_end
-        if date is not None and time is None and period is None:
+        if (date is not None or time is not None) and period is None:
             comma = j < len(words) and words[j] == ","
-            after = _period_at(words, j + comma, bare=True)  # "tomorrow morning", "june 2nd, in the evening"
+            # "tomorrow morning", "june 2nd, in the evening"; after a time only "in the ...": "at 9 in the morning"
+            after = _period_at(words, j + comma, bare=time is None)
             if after is not None:
                 j, period = after
         if time is not None and period is not None:
@@ -329,6 +444,8 @@ def _period_at(words: list[str], i: int, bare: bool) -> tuple[int, Period] | Non
     phrase = tuple(words[i : i + 3])
     if phrase in _PERIODS:
         return i + 3, _PERIOD_WORDS[phrase[2]]
+    if i < len(words) and words[i][:1] == "@" and words[i][1:] in _PERIOD_WORDS:  # "early morning"
+        return i + 1, _PERIOD_WORDS[words[i][1:]]
     if phrase[:2] == ("at", "night"):
         return i + 2, "night"
     if bare and i < len(words) and words[i] in _PERIOD_WORDS:
@@ -352,7 +469,7 @@ def _piece(
     start = i
     for phrase, meaning in _QUALIFIERS.items():
         if tuple(words[i : i + len(phrase)]) == phrase:
-            qualifier, i = meaning, i + len(phrase)
+            qualifier, i = meaning, _skip_empty(words, i + len(phrase))  # "by (a quarter to) 5"
             break
     if i >= len(words):
         return None
@@ -365,7 +482,7 @@ def _piece(
     date = _date_at(words, i)
     if date is not None:
         return start, date[0], date[1], None, qualifier, "night" if words[i] == "tonight" else None
-    period = _period_at(words, start, bare=False)  # "in the morning": "in" is no qualifier
+    period = _period_at(words, start, bare=False) or _period_at(words, i, bare=False)  # "in the morning", "by @morning"
     if period is not None:
         return start, period[0], None, None, None, period[1]
     return None
@@ -392,8 +509,16 @@ def resolve_date(phrase: str, now: dt.datetime, timezone: str | None = None) -> 
     here = local_now(now, timezone)
     today = here.date()
     words = phrase.split()
+    if words[0] == "day" and words[2:] == ["next", "month"]:
+        first = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        try:
+            return first.replace(day=int(words[1]))
+        except ValueError:
+            return None
     if words[0] == "day":
         return _next_day_of_month(int(words[1]), today)
+    if words[0] == "holiday":
+        return _next_holiday(phrase.split(" ", 1)[1], today)
     if words[-1] in _WEEKDAY_NAMES and words[0] != "last":
         return _weekday(_WEEKDAY_NAMES.index(words[-1]), words[0] if len(words) > 1 else "", today)
     base = here.replace(tzinfo=None)
@@ -410,6 +535,14 @@ def _dateparser_date(phrase: str, base: dt.datetime) -> dt.date | None:
     settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "future", "DATE_ORDER": "MDY"}
     parsed = dateparser.parse(phrase, languages=["en"], settings=settings)  # type: ignore[arg-type]
     return parsed.date() if parsed else None
+
+
+def _next_holiday(name: str, today: dt.date) -> dt.date | None:
+    """The next day (today included) of a US public holiday of that name, from ``holidays``."""
+    import holidays
+
+    found = holidays.country_holidays("US", years=(today.year, today.year + 1))
+    return min((day for day, named in found.items() if name in named and day >= today), default=None)
 
 
 def _next_day_of_month(day: int, today: dt.date) -> dt.date | None:

@@ -33,12 +33,36 @@ def fill(turn: Turn) -> None:
     u = turn.understood
     for slot, mention in _assign_places(turn).items():
         _take_place(turn, slot, mention)
+    if u.loose:
+        _loose_place(turn, u.loose[0])
     for spec in MOMENT_SLOTS:
-        said = [m for m in u.moments if m.role == spec.name]
+        said = [m for m in u.moments if m.role == spec.name and m.moment.shift is None]
         if said:
             _take_moment(turn, spec, said[-1])
-    if not u.has_values and u.leftover:
+        shifts = [m for m in u.moments if m.role == spec.name and m.moment.shift is not None]
+        if shifts:
+            _shift_moment(turn, spec, shifts[-1])
+    if not u.has_values and not u.loose and u.leftover:
         _unexplained(turn, " ".join(u.leftover))
+
+
+def _loose_place(turn: Turn, mention: PlaceMention) -> None:
+    """A well-known city said among other words: used for the place the bot is asking for when
+    the message also says when ("one more please: Austin on Feb 6th"), else asked about; never
+    passed over in silence."""
+    said = {m.role for m in turn.understood.places}
+    if said >= {"destination", "origin"}:
+        return
+    asked = turn.state.requested if turn.state.requested in ("destination", "origin") else None
+    slot: PlaceSlot = asked or ("destination" if turn.state.slots.destination is None else "origin")
+    if slot in said:
+        slot = "origin" if slot == "destination" else "destination"
+    if (asked is not None or said) and turn.understood.moments:
+        _take_place(turn, slot, mention)
+        return
+    resolution = gazetteer().resolve(mention.text)
+    if isinstance(resolution, Resolved) and getattr(turn.state.slots, slot) != resolution.place.city:
+        turn.set(pending=DidYouMean(slot=slot, option=option(resolution.place)))
 
 
 def _unexplained(turn: Turn, words: str) -> None:
@@ -82,6 +106,9 @@ def _assign_places(turn: Turn) -> dict[PlaceSlot, PlaceMention]:
             assigned[mention.role] = mention
     bare = [m for m in places if m.role is None]
     target: PlaceSlot = "origin" if turn.state.requested == "origin" else "destination"
+    origin = turn.state.slots.origin
+    if origin is not None and any(_names(origin.city, text) for text in turn.understood.replaced):
+        target = "origin"  # "I meant Fresno, not Phoenix": the slot Phoenix was in
     if bare and target not in assigned:
         assigned[target] = bare[0]
     return assigned
@@ -95,6 +122,9 @@ def _take_place(turn: Turn, slot: PlaceSlot, mention: PlaceMention) -> None:
         resolve = form_slot(slot).resolve
         assert resolve is not None
         resolution = resolve(mention.text)
+        code = gazetteer().airport(mention.text) if len(mention.text) == 3 else None
+        if isinstance(resolution, Unknown) and code is not None:  # "land at cdg": a code the tagger took for a city
+            resolution = Resolved(code)
     if isinstance(resolution, Resolved):
         if _unsure(mention):
             turn.set(pending=DidYouMean(slot=slot, option=option(resolution.place)))
@@ -113,17 +143,22 @@ def _take_place(turn: Turn, slot: PlaceSlot, mention: PlaceMention) -> None:
             turn.trouble = True
 
 
+def _names(city: str, text: str) -> bool:
+    resolution = gazetteer().resolve(text)
+    return isinstance(resolution, Resolved) and resolution.place.name == city
+
+
 def _unsure(mention: PlaceMention) -> bool:
     """Whether to check a place the tagger found: its confidence is low, and nothing else vouches for it.
 
-    A cue word ("to Austin") settles it. So does a bare answer to the question asked,
-    unless the words also name a region ("Ontario" the city or the province?): a bare
-    name's low confidence is the tagger hesitating between "to" and "from", which the
-    question already answers.
+    A cue word ("to Austin") settles it, and so does a correction ("i meant milan"). So does
+    a bare answer to the question asked, unless the words also name a region elsewhere
+    ("Ontario" the city in California or the province?): a bare name's low confidence is the
+    tagger hesitating between "to" and "from", which the question already answers.
     """
-    if not mention.tagged or mention.cued or mention.confidence >= CONFIDENCE_FLOOR:
+    if not mention.tagged or mention.cued or mention.vouched or mention.confidence >= CONFIDENCE_FLOOR:
         return False
-    return not mention.bare or gazetteer().is_region(mention.text)
+    return not mention.bare or gazetteer().region_elsewhere(mention.text)
 
 
 def place_value(turn: Turn, slot: PlaceSlot, city: City) -> None:
@@ -246,3 +281,26 @@ def _reread(turn: Turn, spec: FormSlot) -> None:
     moved = current.model_copy(update={"date": date})
     if spec.check(moved, turn.state.slots, local_now(turn.now, timezone)) is None:
         turn.set_slot(spec.name, moved)
+
+
+def _shift_moment(turn: Turn, spec: FormSlot, mention: MomentMention) -> None:
+    """ "a day earlier", "an hour later": the moment already chosen, moved."""
+    shift = mention.moment.shift
+    assert shift is not None and spec.said is not None
+    current: MomentValue | None = getattr(turn.state.slots, spec.name)
+    if current is None or current.date is None:
+        turn.problem(messages.nothing_to_move(spec.name))
+        return
+    if shift % dt.timedelta(days=1):  # hours or minutes: the time moves, and the date with it past midnight
+        if current.time is None:
+            turn.problem(messages.no_time_to_move(spec.name))
+            return
+        moved_at = dt.datetime.combine(current.date, current.time) + shift
+        value = current.model_copy(update={"date": moved_at.date(), "time": moved_at.time()})
+    else:
+        value = current.model_copy(update={"date": current.date + shift})
+    if not _acceptable(turn, spec, value, _zone(turn, spec)):
+        return
+    turn.take(spec.name, value)
+    assert value.date is not None
+    turn.set(**{spec.said: value.date.isoformat()})

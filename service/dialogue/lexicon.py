@@ -72,7 +72,7 @@ FILLERS = frozenset(
         "what", "where", "when", "which", "one", "ones", "yes", "no", "not", "city", "airport", "somewhere", "place",
         "morning", "afternoon", "evening", "night", "early", "late", "day", "time", "date", "week", "soon", "asap",
         "sometime", "also", "another", "too", "again", "new", "change", "switch", "mean", "meant", "said",
-        "say", "only", "really", "here",
+        "say", "only", "really", "here", "wait", "fine", "alright", "great", "cool", "oops", "umm",
     ]
 )
 

@@ -39,6 +39,8 @@ __all__ = [
     "did_you_mean",
     "leaves_after_arrival",
     "no_date_in",
+    "no_time_to_move",
+    "nothing_to_move",
     "not_cancellable",
     "noted",
     "not_understood",
@@ -177,6 +179,16 @@ def arrives_before_departure(departure: dt.date) -> str:
 
 def leaves_after_arrival(arrival: dt.date) -> str:
     return f"You'd leave after you arrive, on {describe_date(arrival)}."
+
+
+def nothing_to_move(slot: str) -> str:
+    what = "arrival" if slot == "arrival" else "departure"
+    return f"I don't have a date for your {what} yet, so I can't move it. When is it?"
+
+
+def no_time_to_move(slot: str) -> str:
+    what = "arrival" if slot == "arrival" else "departure"
+    return f"Your {what} has no time yet, so I can't move it by hours. What time?"
 
 
 def describe_date(date: dt.date) -> str:

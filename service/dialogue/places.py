@@ -1,21 +1,22 @@
 """Cities: from the words a customer says to a canonical name, its airports and its time zone.
 
-The data is ``airportsdata`` (every airport with an IATA code, its city, subdivision,
-country and time zone), grouped by (city, subdivision, country). ``airportsdata`` has no
-traffic figures, so which airports serve a city, and which of two same-named cities is
-meant, follow a documented heuristic of three tiers:
+The gazetteer joins three maintained lists (``_sources``): GeoNames' cities (their names in
+many languages, their population), ``airportsdata``'s airports (the city each is filed
+under) and OurAirports' data (which airports have scheduled service, and how large they are).
 
-* tier 3, a *hub*: one of the ~150 busiest passenger airports, or a metropolitan area
-  (``_airports.METROS``, after IATA's city codes: "New York" is JFK, LGA and EWR);
-* tier 2, an *international* airport: "International" in its name;
-* tier 1, any other airport with an IATA code; military bases, heliports and seaplane
-  bases without scheduled international service are left out entirely.
-
-A city's airports are those of its best tier (Seattle is SEA, not Boeing Field beside it;
-cities with several big airports are metropolitan areas or list them all as hubs). A
-name several cities share goes to the one of the best tier; when more than one city has
-that tier, the customer is asked ("Portland, Oregon or Portland, Maine?"). A region
-("Texas", "Japan") is recognised as such, so the bot can ask which city there.
+* A city's airports are those filed under one of its names within 60 km, of the best tier
+  among them; a city whose own airports are all smaller than a large airport within 45 km
+  flies from that one instead (Cincinnati is CVG, across the river in Kentucky, not the
+  Lunken field). Metropolitan areas (``_airports.METROS``, after IATA's city codes) are all
+  their airports ("New York" is JFK, LGA and EWR).
+* A name many places share goes to the one of highest *standing*: its population, weighted by
+  the size of its airports. Only a true near-tie (the runner-up has at least ``NEAR_TIE`` of
+  the leader's standing) is asked about: "Paris" is Paris, France, "Springfield" is a question.
+* Names are a city's own and GeoNames' other names for it ("Firenze", "Saigon", "Philly"),
+  the name its airports are filed under ("Bali" for Denpasar), a short table of colloquial
+  names GeoNames lacks, and the distinctive words of airport names ("Heathrow", "O'Hare"),
+  which book that airport alone. A region ("Texas", "Japan") is recognised as such, so the bot
+  can ask which city there; "Seattle, WA" and "Florence, Italy" narrow a name to a region.
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from functools import cache
+from dataclasses import dataclass, fields, replace
+from functools import cache, lru_cache
 
-import airportsdata
 import pycountry
 
-from ._airports import COUNTRY_ALIASES, HUBS, METROS
+from . import _sources
+from ._airports import COUNTRY_ALIASES
+from ._sources import Airport
 from .domain import City
 
 __all__ = [
@@ -47,12 +49,6 @@ __all__ = [
     "normalise",
 ]
 
-_NOT_AN_AIRLINE_AIRPORT = re.compile(
-    r"\b(air (force )?base|afb|space force|army|heliport|seaplane|sea plane|naval|nas|air station|"
-    r"coast guard|joint base|raf|training)\b",
-    re.IGNORECASE,
-)
-_INTERNATIONAL = re.compile(r"\b(international|intl|intcntl|intercontinental)\b", re.IGNORECASE)
 # Words written several ways in place names: the shortest spelling is the key.
 _SPELLINGS = {"saint": "st", "sainte": "ste", "fort": "ft", "mount": "mt", "and": "&"}
 # Countries whose subdivision is what people add to a city's name ("Portland, Maine").
@@ -61,15 +57,43 @@ MAX_OPTIONS = 4
 SAME_CITY_KM = 100.0
 """Namesakes in one country closer than this are one city whose airports straddle a border
 of subdivisions (San José, Costa Rica: SJO in Alajuela, SYQ in San José)."""
+OWN_KM = 60.0
+NEAR_KM = 45.0
+NEAR_TIE = 0.4
+TIER_WEIGHT = {3: 1.0, 2: 0.6, 1: 0.3, 0: 0.0}
+BORROWED = 0.5
+"""The weight of a city flying from another place's airport (Cincinnati from CVG in Kentucky)."""
+NAMESAKE = 0.2
+"""The weight of a name a city's airport is filed under that is another city's own name nearby
+("Raleigh/Durham" makes Raleigh-Durham airport Durham's too, but "Durham" means Durham)."""
+SMALL_PLACE = 100_000
+"""A place of less standing loses its name to a large airport of that name."""
+SMALL_TOWN = 5_000
+"""The population assumed for a place GeoNames does not list (under 15,000 people)."""
+_GENERIC = frozenset({
+    "airport", "airports", "international", "intl", "regional", "municipal", "national", "domestic", "field",
+    "aerodrome", "airfield", "county", "metropolitan", "metro", "air", "terminal", "the", "city", "airpark",
+})
+_SUFFIXES = (" city", " island", " islands")
 
 
+# ASCII text, the common case, is cleaned with one translation table instead of regular expressions.
+_ASCII_CLEAN = {i: " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "&")}
+_ASCII_CLEAN.update({ord("."): None, ord("'"): None})
+_ASCII_CLEAN.update({ord(c): ord(c.lower()) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
+
+
+@lru_cache(maxsize=1 << 16)
 def normalise(text: str) -> str:
     """The lookup key of a place name: lower case, no accents or punctuation, one spelling of
     "st"/"ft"/"mt" ("St. Louis", "saint louis" and "st louis" are one key)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    plain = re.sub(r"[.'\u2019]", "", plain)
-    words = re.sub(r"[^a-z0-9&]+", " ", plain).split()
+    if text.isascii():
+        words = text.translate(_ASCII_CLEAN).split()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+        plain = re.sub(r"[.'\u2019]", "", plain)
+        words = re.sub(r"[^a-z0-9&]+", " ", plain).split()
     return " ".join(_SPELLINGS.get(word, word) for word in words)
 
 
@@ -84,12 +108,20 @@ class Place:
     airports: tuple[str, ...]
     timezone: str
     tier: int
+    population: int = 0
+    named: bool = True
+    """Its airports are filed under its name; False: it flies from a large airport nearby."""
     hint: str = ""
     """Added to the label when namesakes would otherwise read the same."""
 
     @property
     def city(self) -> City:
         return City(city=self.name, airports=self.airports, timezone=self.timezone)
+
+    @property
+    def standing(self) -> float:
+        """Population, weighted by the size of its airports and whether they are its own."""
+        return max(self.population, SMALL_TOWN) * TIER_WEIGHT[self.tier] * (1.0 if self.named else BORROWED)
 
     @property
     def label(self) -> str:
@@ -106,7 +138,7 @@ class Resolved:
 
 @dataclass(frozen=True, slots=True)
 class Ambiguous:
-    """Several cities of the same standing share the name: ask which."""
+    """Several cities of nearly the same standing share the name: ask which."""
 
     name: str
     options: tuple[Place, ...]
@@ -130,7 +162,7 @@ class Unknown:
 Resolution = Resolved | Ambiguous | Region | Unknown
 
 
-def _country_names(code: str) -> tuple[str, list[str]]:
+def _country(code: str) -> tuple[str, list[str]]:
     """The display name of a country and every name it is looked up by."""
     country = pycountry.countries.get(alpha_2=code)
     if country is None:
@@ -142,151 +174,309 @@ def _country_names(code: str) -> tuple[str, list[str]]:
     return display, names
 
 
-def _km(a: dict, b: dict) -> float:
-    """Great-circle distance between two airports."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (lat1, lon1, lat2, lon2))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
-def _tier(code: str, name: str) -> int:
-    if code in HUBS:
-        return 3
-    if _INTERNATIONAL.search(name):
-        return 2
-    return 0 if _NOT_AN_AIRLINE_AIRPORT.search(name) else 1
+def filed_names(city: str) -> set[str]:
+    """The keys of the name an airport is filed under: "Raleigh/Durham" is both, "Denpasar-Bali
+    Island" is Denpasar and Bali, "Kaohsiung City" is Kaohsiung."""
+    keys = {normalise(city)}
+    parts = re.split(r"\s*/\s*|\s+-\s+", city)
+    for part in list(parts):
+        left, dash, right = part.partition("-")
+        if dash and " " in right.strip():  # "Denpasar-Bali Island", not "Winston-Salem" or "Shangri-La"
+            parts += [left, right]
+    for part in parts:
+        key = normalise(part)
+        keys.add(key)
+        for suffix in _SUFFIXES:
+            if key.endswith(suffix) and len(key) > len(suffix) + 2:
+                keys.add(key[: -len(suffix)])
+    keys.discard("")
+    return keys
+
+
+def airport_name_keys(airport: Airport) -> set[str]:
+    """What people call an airport rather than its city: "heathrow", "charles de gaulle", "logan"."""
+    city_words = {w for key in filed_names(airport.city) for w in key.split()}
+    keys: set[str] = set()
+    for name in {airport.name, airport.other_name} - {""}:
+        words = [w for w in normalise(name).split() if w not in city_words and w not in _GENERIC]
+        while words and words[0] in {"de", "la", "of", "da", "di"}:
+            words.pop(0)
+        if not words:
+            continue
+        if len(words) > 1 or len(words[0]) >= 5:
+            keys.add(" ".join(words))
+        if len(words) > 1 and len(words[-1]) >= 5:
+            keys.add(words[-1])  # "General Edward Lawrence Logan": "Logan"
+    return keys
+
+
+class _Grid:
+    """Airports by one-degree cell, for "what is near this city?" without comparing every pair."""
+
+    def __init__(self, airports: Iterable[Airport]) -> None:
+        self.cells: dict[tuple[int, int], list[Airport]] = defaultdict(list)
+        for airport in airports:
+            self.cells[(math.floor(airport.lat), math.floor(airport.lon))].append(airport)
+
+    @staticmethod
+    def of_points(points: Iterable[tuple[str, float, float]]) -> _Points:
+        return _Points(points)
+
+    def near(self, lat: float, lon: float, km: float) -> list[tuple[float, Airport]]:
+        row, col = math.floor(lat), math.floor(lon)
+        found = []
+        for dr in (-1, 0, 1):
+            for dc in (-1, 0, 1):
+                for airport in self.cells.get((row + dr, col + dc), ()):
+                    distance = _km(lat, lon, airport.lat, airport.lon)
+                    if distance <= km:
+                        found.append((distance, airport))
+        return sorted(found, key=lambda pair: pair[0])
+
+
+class _Points:
+    """Named positions (GeoNames' cities), for "is a city of this name within so many km?"."""
+
+    def __init__(self, points: Iterable[tuple[str, float, float]]) -> None:
+        self.by_name: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        for name, lat, lon in points:
+            self.by_name[name].append((lat, lon))
+
+    def has(self, name: str, lat: float, lon: float, km: float) -> bool:
+        return any(_km(lat, lon, a, b) <= km for a, b in self.by_name.get(name, ()))
+
+
+Weighted = list[tuple[Place, float]]
 
 
 class Gazetteer:
     """Looks places up by name; build it once (``gazetteer()``), it is immutable afterwards."""
 
-    def __init__(self, airports: dict[str, dict]) -> None:
-        self._airports = airports
-        self._cities: dict[str, list[Place]] = defaultdict(list)
+    def __init__(
+        self,
+        airports: Sequence[Airport],
+        cities: Sequence[_sources.City] = (),
+        region_codes: Iterable[tuple[str, str, str]] = (),
+    ) -> None:
+        self._airports = {a.code: a for a in airports}
+        self._names: dict[str, Weighted] = defaultdict(list)
+        """Own names (weight 1) and names a place's airports are filed under (``BORROWED``)."""
+        self._others: dict[str, list[Place]] = defaultdict(list)
+        """GeoNames' other names, for words that are no place's own name ("firenze", "philly")."""
+        self._airport_names: dict[str, list[str]] = defaultdict(list)
+        """Airports' own names that no place is called ("heathrow", "o'hare")."""
+        self._all_airport_names: dict[str, list[str]] = defaultdict(list)
+        """Every airport's own name, for "logan airport" where a town is called Logan."""
         self._regions: dict[str, str] = {}
         self._countries: dict[str, str] = {}
+        self._codes: dict[str, dict[str, str]] = defaultdict(dict)  # country -> region code -> region
+        self._region_countries: dict[str, set[str]] = defaultdict(set)
+        self._region_airports: dict[str, list[str]] = defaultdict(list)
+        """The large airports of a region or country."""
         self._known: list[str] | None = None
-        self._build_regions()
-        self._build_cities()
+        from ._build import build
 
-    # construction ------------------------------------------------------------------
-    def _build_regions(self) -> None:
-        for record in self._airports.values():
-            if record["subd"]:
-                self._regions.setdefault(normalise(record["subd"]), record["subd"])
-            code = record["country"]
-            if code not in self._countries.values():
-                display, names = _country_names(code)
-                for name in names:
-                    self._regions.setdefault(normalise(name), display)
-                    self._countries.setdefault(normalise(name), code)
+        build(self, list(airports), list(cities), list(region_codes))
 
-    def _build_cities(self) -> None:
-        groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
-        for code, record in self._airports.items():
-            if record["city"] and code and _tier(code, record["name"]) > 0:
-                groups[(normalise(record["city"]), record["subd"], record["country"])].append(record)
-        metro_keys: set[tuple[str, str]] = set()
-        for name, country, listed, aliases in METROS:
-            codes = tuple(code for code in listed if code in self._airports)
-            if not codes:
-                continue  # an airport data release without them
-            first = self._airports[codes[0]]
-            place = self._place(name, first["subd"], country, codes, first["tz"], tier=3)
-            for key in {normalise(name), *map(normalise, aliases)}:
-                self._cities[key].append(place)
-                metro_keys.add((key, country))
-        clusters: dict[tuple[str, str], list[list[dict]]] = defaultdict(list)
-        for (key, _region, country), records in groups.items():
-            if (key, country) in metro_keys:
-                continue  # the metropolitan area replaces the city of the same name
-            for cluster in clusters[(key, country)]:
-                if _km(cluster[0], records[0]) < SAME_CITY_KM:
-                    cluster.extend(records)
-                    break
-            else:
-                clusters[(key, country)].append(list(records))
-        for (key, country), found in clusters.items():
-            for records in found:
-                tiers = {r["iata"]: _tier(r["iata"], r["name"]) for r in records}
-                best = max(tiers.values())
-                chosen = [r for r in records if tiers[r["iata"]] >= best]
-                codes = tuple(r["iata"] for r in chosen)
-                timezone = Counter(r["tz"] for r in chosen).most_common(1)[0][0]
-                name = Counter(r["city"] for r in chosen).most_common(1)[0][0]
-                region = chosen[0]["subd"]
-                self._cities[key].append(self._place(name, region, country, codes, timezone, tier=best))
+    # a cache of the built indexes (``_cache``) ------------------------------------------
+    def to_tables(self) -> dict:
+        """The indexes as plain JSON data: rebuilding them takes seconds, reading them a fraction."""
+        places: dict[int, int] = {}
+        rows: list[list] = []
 
-    def _place(self, name: str, region: str, country: str, codes: Iterable[str], timezone: str, tier: int) -> Place:
-        display, _ = _country_names(country)
-        return Place(name, region, country, display, tuple(codes), timezone, tier)
+        def number(place: Place) -> int:
+            if id(place) not in places:
+                places[id(place)] = len(rows)
+                rows.append([getattr(place, f.name) for f in fields(Place)])
+            return places[id(place)]
+
+        return {
+            "airports": [[getattr(a, f.name) for f in fields(Airport)] for a in self._airports.values()],
+            "names": {k: [[number(p), w] for p, w in found] for k, found in self._names.items()},
+            "others": {k: [number(p) for p in found] for k, found in self._others.items()},
+            "places": rows,
+            "airport_names": self._airport_names,
+            "all_airport_names": self._all_airport_names,
+            "regions": self._regions,
+            "countries": self._countries,
+            "codes": self._codes,
+            "region_countries": {k: sorted(v) for k, v in self._region_countries.items()},
+            "region_airports": self._region_airports,
+        }
+
+    @classmethod
+    def from_tables(cls, tables: dict) -> Gazetteer:
+        world = cls.__new__(cls)
+        world._airports = {row[0]: Airport(*row) for row in tables["airports"]}
+        places = [Place(*(tuple(v) if isinstance(v, list) else v for v in row)) for row in tables["places"]]
+        world._names = {k: [(places[i], w) for i, w in found] for k, found in tables["names"].items()}
+        world._others = {k: [places[i] for i in found] for k, found in tables["others"].items()}
+        world._airport_names = tables["airport_names"]
+        world._all_airport_names = tables["all_airport_names"]
+        world._regions, world._countries = tables["regions"], tables["countries"]
+        world._codes = defaultdict(dict, tables["codes"])
+        world._region_countries = defaultdict(set, {k: set(v) for k, v in tables["region_countries"].items()})
+        world._region_airports = tables["region_airports"]
+        world._known = None
+        return world
 
     # look-ups ------------------------------------------------------------------------
     def resolve(self, text: str) -> Resolution:
         """What the words name: a city, a choice of cities, a region, or nothing we know.
 
-        A region may follow the city ("portland maine", "paris, france", "austin texas").
+        A region may follow the city ("portland maine", "paris, france", "seattle, wa",
+        "florence in italy"); an airport's own name books that airport ("heathrow").
         """
         key = normalise(text)
+        key = key[4:] if key.startswith("the ") else key
         if not key:
             return Unknown(text)
-        if key in self._cities:
-            return self._best(key, self._cities[key])
+        for suffix in (" international airport", " airport", " intl", " international"):
+            if key.endswith(suffix) and key[: -len(suffix)] in self._all_airport_names:  # "logan airport"
+                return Resolved(self._airport_place(self._all_airport_names[key[: -len(suffix)]][0]))
+        found = self._lookup(key)
+        if found is not None:
+            return found
         words = key.split()
         for cut in range(len(words) - 1, 0, -1):
-            city, where = " ".join(words[:cut]), " ".join(words[cut:])
-            if city in self._cities and where in self._regions:
-                matching = [p for p in self._cities[city] if self._is_in(p, where)]
+            city, where = " ".join(words[:cut]), " ".join(words[cut:]).removeprefix("in ")
+            candidates = self._candidates(city)
+            if candidates:
+                matching = [(p, w) for p, w in candidates if self._is_in(p, where)]
                 if matching:
                     return self._best(city, matching)
-        if key in self._regions:
-            return Region(self._regions[key])
+        for suffix in (" international airport", " airport", " intl", " international"):
+            if key.endswith(suffix) and len(key) > len(suffix):
+                found = self._lookup(key[: -len(suffix)])
+                if found is not None:
+                    return found
         return Unknown(text.strip(), self._suggest(key))
 
+    def _candidates(self, key: str) -> Weighted:
+        if key in self._names:
+            return self._names[key]
+        return [(p, BORROWED) for p in self._others.get(key, ())]
+
+    def _lookup(self, key: str) -> Resolution | None:
+        """A place's own name, then an airport's name, then a region, then another name of a place.
+
+        A large airport's own name beats a small place of that name ("Logan" is Boston's airport,
+        not the neighbourhood of Philadelphia; "Midway" Chicago's, not the town in Florida)."""
+        if key in self._names:
+            towns = max(p.standing * w for p, w in self._names[key]) < SMALL_PLACE
+            airports = self._all_airport_names.get(key, [])
+            if towns and airports and self._airports[airports[0]].tier == 3:
+                return Resolved(self._airport_place(airports[0]))
+            if towns and key in self._others:  # "NOLA" is New Orleans before Nola, a town near Naples
+                return self._best(key, self._names[key] + [(p, 1.0) for p in self._others[key]])
+            return self._best(key, self._names[key])
+        if key in self._airport_names:
+            return Resolved(self._airport_place(self._airport_names[key][0]))
+        if key in self._regions:
+            others = [p for p in self._others.get(key, ()) if p.country in self._region_countries.get(key, ())]
+            if others and max(p.standing for p in others) >= SMALL_PLACE:  # "Praha", "Lisboa": the capital
+                return self._best(key, [(p, 1.0) for p in others])
+            served = self._region_airports.get(key, ())
+            if len(served) == 1:  # "Mauritius", "Malta": one large airport, no question
+                return Resolved(self._airport_place(served[0]))
+            return Region(self._regions[key])
+        if key in self._others:
+            return self._best(key, [(p, 1.0) for p in self._others[key]])
+        return None
+
     def _suggest(self, key: str) -> Place | None:
-        """A close spelling among cities with an international airport, if exactly one is close."""
+        """A close spelling among well-known cities, if exactly one is close."""
         if len(key) < 4:
             return None
         if self._known is None:
-            self._known = sorted(k for k, places in self._cities.items() if max(p.tier for p in places) >= 2)
-        close = difflib.get_close_matches(key, self._known, n=2, cutoff=0.8)
-        if len(close) != 1:
+            self._known = sorted(k for k, found in self._names.items() if max(p.standing for p, _ in found) >= 1e5)
+        close = difflib.get_close_matches(key, self._known, n=3, cutoff=0.8)
+        if not close:
             return None
-        resolution = self._best(close[0], self._cities[close[0]])
+        if len(close) > 1:  # two spellings as close: only a clearly closer one, or a far better known one
+            ratio = [difflib.SequenceMatcher(None, key, c).ratio() for c in close[:2]]
+            standing = [max(p.standing for p, _ in self._names[c]) for c in close[:2]]
+            if ratio[0] - ratio[1] < 0.05 and standing[0] < 10 * standing[1]:
+                return None
+        resolution = self._best(close[0], self._names[close[0]])
         return resolution.place if isinstance(resolution, Resolved) else None
 
     def airport(self, code: str) -> Place | None:
-        """The city an IATA airport code serves, for "to JFK"."""
-        record = self._airports.get(code.upper())
-        if record is None:
+        """The airport of an IATA code, as a place of its own ("to JFK": New York (JFK)); None for
+        codes of no airport with scheduled service."""
+        airport = self._airports.get(code.upper())
+        if airport is None or airport.tier == 0:
             return None
-        candidates = [p for places in self._cities.values() for p in places if record["iata"] in p.airports]
-        if candidates:
-            return max(candidates, key=lambda p: p.tier)
-        return self._place(record["city"] or record["name"], record["subd"], record["country"], [record["iata"]],
-                           record["tz"], tier=_tier(record["iata"], record["name"]))
+        return self._airport_place(airport.code)
+
+    def _airport_place(self, code: str) -> Place:
+        serving = [p for found in self._names.values() for p, _ in found if code in p.airports]
+        if serving:
+            best = max(serving, key=lambda p: (p.named, p.standing))  # its own city before those it serves too
+            return replace(best, airports=(code,), hint="")
+        airport = self._airports[code]
+        display, _ = _country(airport.country)
+        return Place(airport.city or airport.name, airport.region, airport.country, display, (code,),
+                     airport.timezone, airport.tier)  # fmt: skip
 
     def is_place(self, text: str) -> bool:
         key = normalise(text)
-        return key in self._cities or key in self._regions
+        return key in self._names or key in self._others or key in self._regions or key in self._airport_names
 
     def is_region(self, text: str) -> bool:
         return normalise(text) in self._regions
 
+    def well_known(self, text: str) -> bool:
+        """Whether the words name a city of some standing (its own name, not another name of it)."""
+        found = self._names.get(normalise(text), ())
+        return any(p.standing * w >= SMALL_PLACE for p, w in found)
+
+    def region_elsewhere(self, text: str) -> bool:
+        """Whether the words are also a region's name that is not where the city of that name is:
+        "Ontario" (a city in California, a province of Canada), but not "Lisbon" (city and district)."""
+        key = normalise(text)
+        if key not in self._regions:
+            return False
+        resolution = self.resolve(text)
+        if not isinstance(resolution, Resolved):
+            return True
+        place = resolution.place
+        countries = self._region_countries.get(key, set())
+        return bool(countries - {place.country}) and normalise(place.region) != key
+
+    def region_code(self, city: str, code: str) -> bool:
+        """Whether ``code`` ("WA", "or", "BC") is the subdivision of a city of that name ("Portland, OR")."""
+        return any(self._codes[p.country].get(code.upper()) == p.region for p, _ in self._candidates(normalise(city)))
+
     def find(self, tokens: Sequence[str], longest: int = 4) -> list[tuple[int, int]]:
-        """Token ranges ``[start, end)`` that name a city or a region, longest first, not overlapping."""
+        """Token ranges ``[start, end)`` that name a place or a region, longest first, not overlapping.
+
+        Other names and airport names count only from four letters on ("vegas", not "las"),
+        so common short words are not read as places."""
         found: list[tuple[int, int]] = []
         words = [normalise(token) for token in tokens]  # punctuation and placeholders become "" and end a name
         start = 0
         while start < len(words):
             for end in range(min(len(words), start + longest), start, -1):
-                if all(words[start:end]) and self.is_place(" ".join(words[start:end])):
+                key = " ".join(words[start:end])
+                if all(words[start:end]) and self._findable(key):
                     found.append((start, end))
                     start = end
                     break
             else:
                 start += 1
         return found
+
+    def _findable(self, key: str) -> bool:
+        if key in self._names or key in self._regions:
+            return True
+        return (key in self._others or key in self._airport_names) and len(key) >= 4
 
     def matches(self, place: Place, words: str) -> bool:
         """Whether words said in answer to "which one?" point at this place (region, country, airport)."""
@@ -296,25 +486,42 @@ class Gazetteer:
         said = f" {key} "
         names = {normalise(place.label), normalise(place.region), *(code.lower() for code in place.airports)}
         names |= {name for name, code in self._countries.items() if code == place.country}
+        names |= {code.lower() for code, region in self._codes.get(place.country, {}).items() if region == place.region}
         return any(name and f" {name} " in said for name in names)
 
     # helpers -------------------------------------------------------------------------
     def _is_in(self, place: Place, where: str) -> bool:
-        return normalise(place.region) == where or self._countries.get(where) == place.country
+        if normalise(place.region) == where or self._countries.get(where) == place.country:
+            return True
+        return self._codes.get(place.country, {}).get(where.upper()) == place.region
 
     @staticmethod
-    def _best(name: str, places: list[Place]) -> Resolution:
-        top = max(p.tier for p in places)
-        best = [p for p in places if p.tier == top]
-        if len(best) == 1:
-            return Resolved(best[0])
-        best.sort(key=lambda p: p.label)
-        labels = Counter(p.label for p in best)
-        best = [replace(p, hint=p.airports[0]) if labels[p.label] > 1 else p for p in best]
-        return Ambiguous(best[0].name, tuple(best[:MAX_OPTIONS]))
+    def _best(name: str, found: Weighted) -> Resolution:
+        weights: dict[tuple[str, tuple[str, ...]], tuple[Place, float]] = {}
+        for place, weight in found:  # one entry per city and airports, its strongest
+            key = (place.name, place.airports)
+            if key not in weights or weights[key][0].standing * weights[key][1] < place.standing * weight:
+                weights[key] = (place, weight)
+        ranked = sorted(weights.values(), key=lambda pw: pw[0].standing * pw[1], reverse=True)
+        top = ranked[0][0].standing * ranked[0][1]
+        close = [p for p, w in ranked if p.standing * w >= NEAR_TIE * top]
+        if len(close) == 1:
+            return Resolved(close[0])
+        close.sort(key=lambda p: p.label)
+        labels = Counter(p.label for p in close)
+        close = [replace(p, hint=p.airports[0]) if labels[p.label] > 1 else p for p in close]
+        return Ambiguous(close[0].name, tuple(close[:MAX_OPTIONS]))
+
+
+def build_gazetteer() -> Gazetteer:
+    """The gazetteer over the installed data, built from the sources (several seconds)."""
+    return Gazetteer(_sources.airports(), _sources.cities(), _sources.region_codes())
 
 
 @cache
 def gazetteer() -> Gazetteer:
-    """The gazetteer over the installed ``airportsdata``, built on first use (a fraction of a second)."""
-    return Gazetteer(airportsdata.load("IATA"))
+    """The gazetteer over the installed data: read from the user's cache when it was built there
+    before for the same data and code (``_cache``), else built and written there."""
+    from ._cache import cached
+
+    return cached(build_gazetteer, Gazetteer.to_tables, Gazetteer.from_tables)

@@ -15,12 +15,12 @@ import datetime as dt
 
 from model import Parse
 
-from . import messages
+from . import lexicon, messages
 from .actions import Action, Book, CancelBooking, Say
 from .domain import SlotName
-from .filling import fill, place_value
+from .filling import fill, option, place_value
 from .form import REASKS_BEFORE_EXAMPLE, form_slot
-from .places import gazetteer
+from .places import Resolved, gazetteer
 from .state import Choice, DialogueState, DidYouMean, Option
 from .turn import Turn
 from .understanding import understand
@@ -177,6 +177,12 @@ def _pick(turn: Turn, choice: Choice) -> Option | None:
         position = positions.pop()
         if position < len(choice.options):
             return choice.options[position]
+    # none of those: "illinois" to "Missouri or Massachusetts?", "the one in italy"
+    words = [t for t in tokens if t not in lexicon.FILLERS and t not in {",", ".", "none", "those", "neither"}]
+    if words:
+        resolution = gazetteer().resolve(f"{choice.name} {' '.join(words)}")
+        if isinstance(resolution, Resolved):
+            return option(resolution.place)
     return None
 
 

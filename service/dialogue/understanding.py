@@ -1,17 +1,22 @@
 """What one message says, for the booking: the tagger's spans checked against words, places and dates.
 
 The tagger comes first: its ``toloc.*``/``fromloc.*`` spans are destination and origin
-mentions, its confidence is kept so the policy can ask "Did you mean ...?". Three
-readings do not depend on it, so the dialogue still works where the model is weak:
+mentions, its confidence is kept so the policy can ask "Did you mean ...?". Readings that do
+not depend on it keep the dialogue working where the model is weak:
 
 * dates and times are found by ``dates.find_moments``; whether one is the arrival or the
   departure is decided by the nearest cue word before it ("leave ... on Nov. 2nd" is a
-  departure), then by an ``arrive_*`` tag. ATIS tags every undirected flight date
-  ``depart_date``, so a date without a departure word counts as the arrival, the date the
-  booking form is built around;
-* places the tagger missed (an unseen "Taipei") are found in the city list when a cue
-  word precedes them ("to taipei", "leave taipei") or the message is a bare answer
-  ("Taipei", "taipei please"); a bare answer's slot is decided by the policy from context;
+  departure) unless a destination stands between, then by an ``arrive_*`` tag. ATIS tags
+  every undirected flight date ``depart_date``, so a date without a departure word counts as
+  the arrival. A date and a time of the same role said apart ("on March 3rd, ... by 6") are
+  one moment;
+* places the tagger missed (an unseen "Taipei", a typed code "lhr") are found in the
+  gazetteer; the words around them (``direction``) say which end of the trip they are ("I'm
+  in Denver", "my destination is", "change the origin to"); a bare answer's slot is decided by
+  the policy from context; a well-known city said among other words is kept as *loose*, for
+  the policy to use or ask about, never dropped silently;
+* a value after "not" is taken back ("Quito, not Lima", "4 pm not 4 am"); what it replaces is
+  kept, so the policy knows which slot the new value is for;
 * booking references, and dialogue acts from ``lexicon``.
 """
 
@@ -26,6 +31,7 @@ from model import Parse
 
 from . import lexicon
 from .dates import Moment, find_moments
+from .direction import negated, place_role, vouched
 from .places import gazetteer
 
 __all__ = ["MomentMention", "PlaceMention", "Understanding", "understand"]
@@ -35,7 +41,14 @@ _PLACE_SLOTS = ("city_name", "airport_name", "airport_code", "state_name", "coun
 # Anything that looks like a booking reference (letters and digits, 6 to 10 of them), so that
 # a mistyped one is answered "no such booking" rather than read as something else.
 _REFERENCE = re.compile(r"^[a-z0-9]{6,10}$")
+_CODE = re.compile(r"^[a-z]{3}$")
+_CODE_PAIR = re.compile(r"^([a-z]{3})-([a-z]{3})$")
 _PUNCTUATION = frozenset(",.!?;:'\"()-/")
+_ACT_WORDS = frozenset(w for phrases in lexicon.ACT_PHRASES.values() for p in phrases for w in p)
+_EDGE_WORDS = lexicon.FILLERS | {"instead", "then", "please", "too"}
+# region codes that are also words: counted only after a comma or at the end ("Portland, OR", "Seattle WA")
+_WORD_CODES = frozenset({"on", "in", "or", "me", "hi", "oh", "ok", "la", "de", "co", "id", "pa", "ma", "al", "ga",
+                         "mo", "ne", "sa", "wa", "nt", "ns", "ms", "mt"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +70,8 @@ class PlaceMention:
     airport_code: bool = False
     bare: bool = False
     """The whole message is this place (and filler words): a bare answer, whatever the tagger's direction."""
+    vouched: bool = False
+    """Said as a correction ("i meant milan"): the customer is sure, so no "Did you mean ...?"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +90,10 @@ class Understanding:
     references: tuple[str, ...]
     leftover: tuple[str, ...]
     """Content words nothing above explains: what to name when the bot did not understand."""
+    replaced: tuple[str, ...] = ()
+    """Places taken back ("not Lima"): the slot holding one of them is the slot a new place is for."""
+    loose: tuple[PlaceMention, ...] = ()
+    """Well-known cities said among other words, with nothing saying what they are for."""
 
     @property
     def has_values(self) -> bool:
@@ -85,55 +104,78 @@ def _covered(ranges: Sequence[tuple[int, int]], start: int, end: int) -> bool:
     return any(a < end and start < b for a, b in ranges)
 
 
-def _place_cue(tokens: Sequence[str], start: int) -> PlaceRole | Literal["stop"] | None:
-    before = tokens[max(0, start - 2) : start]
-    previous = before[-1] if before else ""
-    if previous in lexicon.STOP_CUES or (len(before) == 2 and before[0] in lexicon.STOP_CUES):
-        return "stop"
-    if previous in lexicon.FROM_CUES or tuple(before) == ("out", "of"):
-        return "origin"
-    if previous in lexicon.TO_CUES or (previous == "at" and len(before) == 2 and before[0] in lexicon.ARRIVE_CUES):
-        return "destination"
-    return None
-
-
-def _moment_role(tokens: Sequence[str], tags: Sequence[str], moment: Moment) -> Literal["arrival", "departure"]:
-    cue = None
-    for word in reversed(tokens[: moment.start]):
-        if word in lexicon.ARRIVE_CUES or word in lexicon.DEPART_CUES:
-            cue = "departure" if word in lexicon.DEPART_CUES else "arrival"
-            break
-    tagged_arrival = any(tag[2:].startswith("arrive_") for tag in tags[moment.start : moment.end])
-    return "departure" if cue == "departure" and not tagged_arrival else "arrival"
+def _trimmed(tokens: Sequence[str], mention: PlaceMention) -> PlaceMention:
+    """Without filler words at its ends: the tagger's "fresno instead" is Fresno."""
+    start, end = mention.start, mention.end
+    while end - start > 1 and tokens[end - 1] in _EDGE_WORDS and not gazetteer().is_place(" ".join(tokens[start:end])):
+        end -= 1
+    while end - start > 1 and tokens[start] in _EDGE_WORDS and not gazetteer().is_place(" ".join(tokens[start:end])):
+        start += 1
+    if (start, end) == (mention.start, mention.end):
+        return mention
+    return replace(mention, text=" ".join(tokens[start:end]), start=start, end=end)
 
 
 def _tagged_places(parse: Parse, taken: list[tuple[int, int]]) -> list[PlaceMention]:
     mentions = []
     for span in parse.spans:
         prefix, _, kind = span.slot.rpartition(".")
-        if kind not in _PLACE_SLOTS or prefix == "stoploc" or _covered(taken, span.start, span.end):
+        if kind not in _PLACE_SLOTS or _covered(taken, span.start, span.end):
             continue
         words = parse.tokens[span.start : span.end]
         if all(t in _PUNCTUATION for t in words):
             continue
         if all(t in lexicon.FILLERS or t in _ACT_WORDS for t in words):  # "thanks" is no place, whatever the tag
             continue
+        # a stop-over needs a stop word ("via Denver"): otherwise the tagger's "stoploc" is a guess
         role: PlaceRole | None = {"toloc": "destination", "fromloc": "origin"}.get(prefix)
-        mentions.append(
-            PlaceMention(span.text, span.start, span.end, role, True, False, span.confidence, kind == "airport_code")
-        )
+        code = kind == "airport_code"
+        # the tagger's "lisbon not madrid" and "detroit , not boston" are two places, one taken back
+        cuts = [i for i in range(span.start, span.end) if parse.tokens[i] in {"not", ","}]
+        for a, b in zip([span.start, *(c + 1 for c in cuts)], [*cuts, span.end], strict=True):
+            if a < b:
+                part = PlaceMention(" ".join(parse.tokens[a:b]), a, b, role, True, False, span.confidence, code)
+                if not all(t in lexicon.FILLERS or t in _ACT_WORDS for t in parse.tokens[a:b]):
+                    mentions.append(_trimmed(parse.tokens, part))
     return mentions
 
 
+def _codes(tokens: Sequence[str], taken: list[tuple[int, int]]) -> list[PlaceMention]:
+    """Airport codes typed as such: "to lhr", "fly into NRT", "BOS-DEN"."""
+    found = []
+    for i, token in enumerate(tokens):
+        if _covered(taken, i, i + 1):
+            continue
+        pair = _CODE_PAIR.match(token)
+        if pair and all(gazetteer().airport(code) for code in pair.groups()):
+            found.append(PlaceMention(pair.group(1), i, i + 1, "origin", False, True, 1.0, airport_code=True))
+            found.append(PlaceMention(pair.group(2), i, i + 1, "destination", False, True, 1.0, airport_code=True))
+            continue
+        if not _CODE.match(token) or token in lexicon.FILLERS or token in _ACT_WORDS or gazetteer().is_place(token):
+            continue
+        role = place_role(tokens, i, i + 1)
+        alone = len([t for t in tokens if t not in lexicon.FILLERS and t not in _PUNCTUATION]) == 1
+        if (role in ("destination", "origin") or alone) and gazetteer().airport(token) is not None:
+            found.append(PlaceMention(token, i, i + 1, role if role != "stop" else None, False, role is not None,
+                                      1.0, airport_code=True, bare=alone))  # fmt: skip
+    return found
+
+
 def _merge(tokens: Sequence[str], mentions: list[PlaceMention], found: list[tuple[int, int]]) -> list[PlaceMention]:
-    """Add the city list's finds, widen tagged spans to them, and join "city, region" pairs."""
+    """Add the gazetteer's finds, widen tagged spans to them, and join a city with its region:
+    "paris, france", "florence in italy", "seattle, wa", "portland or"."""
     result = list(mentions)
     for start, end in found:
+        words = tokens[start:end]
+        if all(t in lexicon.FILLERS or t in _ACT_WORDS for t in words):  # "make" is no place, whatever names it
+            continue
         overlapping = [m for m in result if m.start < end and start < m.end]
         if not overlapping:
-            result.append(PlaceMention(" ".join(tokens[start:end]), start, end, None, False, False, 1.0))
+            result.append(PlaceMention(" ".join(words), start, end, None, False, False, 1.0))
             continue
         first = overlapping[0]
+        if first.airport_code:
+            continue
         a, b = min(start, first.start), max(end, first.end)
         widened = replace(first, text=" ".join(tokens[a:b]), start=a, end=b)
         result = [widened if m is first else m for m in result if m is first or m not in overlapping]
@@ -143,20 +185,42 @@ def _merge(tokens: Sequence[str], mentions: list[PlaceMention], found: list[tupl
         if joined:
             last = joined[-1]
             gap = tokens[last.end : mention.start]
-            if all(t == "," for t in gap) and gazetteer().is_region(mention.text) and not last.airport_code:
-                text = f"{last.text} {mention.text}"
-                joined[-1] = replace(last, text=text, end=mention.end, tagged=last.tagged or mention.tagged,
-                                     role=last.role or mention.role,
-                                     confidence=min(last.confidence, mention.confidence))
+            if (all(t == "," for t in gap) or gap == ["in"]) and gazetteer().is_region(mention.text) \
+                    and not last.airport_code:  # fmt: skip
+                joined[-1] = replace(last, text=f"{last.text} {mention.text}", end=mention.end,
+                                     tagged=last.tagged or mention.tagged, role=last.role or mention.role,
+                                     confidence=min(last.confidence, mention.confidence))  # fmt: skip
                 continue
         joined.append(mention)
-    return joined
+    return [_with_region_code(tokens, m) for m in joined]
+
+
+def _with_region_code(tokens: Sequence[str], mention: PlaceMention) -> PlaceMention:
+    """ "Seattle, WA", "Portland OR": a state or province code after the city is part of its name."""
+    comma = mention.end < len(tokens) and tokens[mention.end] == ","
+    at = mention.end + comma
+    if mention.airport_code or at >= len(tokens) or not gazetteer().region_code(mention.text, tokens[at]):
+        return mention
+    last = at + 1 >= len(tokens) or tokens[at + 1] in _PUNCTUATION
+    if tokens[at] in _WORD_CODES and not (comma or last):
+        return mention  # "london on march 7": on is no Ontario; "portland or seattle": a choice, not Oregon
+    return replace(mention, text=f"{mention.text} {tokens[at]}", end=at + 1)
 
 
 def _assign_roles(tokens: Sequence[str], mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """Each place's role from the words around it; negated places ("not Lima") are left as they
+    are and do not take part (their slot is for the place said instead)."""
+    kept = [m for m in mentions if not negated(tokens, m.start)]
+    return _roles(tokens, kept) + [m for m in mentions if negated(tokens, m.start)]
+
+
+def _roles(tokens: Sequence[str], mentions: list[PlaceMention]) -> list[PlaceMention]:
     roled = []
     for mention in mentions:
-        cue = _place_cue(tokens, mention.start)
+        if mention.airport_code and mention.cued:
+            roled.append(mention)
+            continue
+        cue = place_role(tokens, mention.start, mention.end)
         if cue == "stop":
             continue  # a stopover is not part of the booking
         if cue is not None:
@@ -171,10 +235,14 @@ def _assign_roles(tokens: Sequence[str], mentions: list[PlaceMention]) -> list[P
             replace(m, role="origin") if m.role is None and any(o.start == m.start for o in tagged_origins) else m
             for m in roled
         ]
-    return roled
-
-
-_ACT_WORDS = frozenset(w for phrases in lexicon.ACT_PHRASES.values() for p in phrases for w in p)
+    unroled = [m for m in roled if m.role is None]
+    if len(unroled) == 2 and len(roled) == 2:  # "ticket boston denver": from the first to the second
+        first, second = unroled
+        roled = [replace(first, role="origin", cued=True), replace(second, role="destination", cued=True)]
+    elif len(unroled) == 1 and len(roled) == 2 and any(m.role == "origin" for m in roled):
+        # "denver from boston": the other end; the sentence says so, not the tagger's confidence
+        roled = [replace(m, role="destination", cued=True) if m.role is None else m for m in roled]
+    return [replace(m, vouched=vouched(tokens, m.start)) for m in roled]
 
 
 def _leftover(tokens: Sequence[str], taken: list[tuple[int, int]], places: Sequence[PlaceMention]) -> tuple[str, ...]:
@@ -186,39 +254,101 @@ def _leftover(tokens: Sequence[str], taken: list[tuple[int, int]], places: Seque
     )
 
 
+def _moment_role(
+    tokens: Sequence[str], tags: Sequence[str], moment: Moment, places: Sequence[PlaceMention]
+) -> Literal["arrival", "departure"]:
+    """The cue word nearest before the moment, unless a destination stands between ("depart at
+    Atlanta and fly to Miami on Jan 4": the date is the arrival's); then an ``arrive_*`` tag."""
+    cue = None
+    destinations = [m for m in places if m.role == "destination" and m.end <= moment.start]
+    for i in range(moment.start - 1, -1, -1):
+        if any(m.start <= i < m.end for m in destinations):
+            break
+        word = tokens[i]
+        if word in lexicon.ARRIVE_CUES or word in lexicon.DEPART_CUES:
+            cue = "departure" if word in lexicon.DEPART_CUES else "arrival"
+            break
+    tagged_arrival = any(tag[2:].startswith("arrive_") for tag in tags[moment.start : moment.end])
+    return "departure" if cue == "departure" and not tagged_arrival else "arrival"
+
+
+def _combined(mentions: list[MomentMention], tokens: Sequence[str]) -> list[MomentMention]:
+    """A date and a time (or a part of the day) of the same role said apart are one moment:
+    "to Lima on March 3rd, have to be there by 6"."""
+    result: list[MomentMention] = []
+    for mention in mentions:
+        m = mention.moment
+        partner = next((r for r in result if r.role == mention.role and r.moment.shift is None and m.shift is None
+                        and _complement(r.moment, m)), None)  # fmt: skip
+        if partner is None:
+            result.append(mention)
+            continue
+        a, b = partner.moment, m
+        time = a.time or b.time
+        moment = replace(a, end=max(a.end, b.end), date=a.date or b.date, time=time,
+                         qualifier=a.qualifier if a.time else b.qualifier if b.time else a.qualifier or b.qualifier,
+                         period=None if time else a.period or b.period)  # fmt: skip
+        result[result.index(partner)] = MomentMention(moment, partner.role, f"{partner.text} {mention.text}")
+    return result
+
+
+def _complement(a: Moment, b: Moment) -> bool:
+    dated = (a.date is None) != (b.date is None)
+    timed = not ((a.time or a.period) and (b.time or b.period))
+    return dated and timed
+
+
 def understand(parse: Parse) -> Understanding:
     """Read one tagged message; pure, and the same for the same parse."""
     tokens = list(parse.tokens)
     tags = list(parse.tags) or ["O"] * len(tokens)
-    moments = find_moments(tokens)
-    taken = [(m.start, m.end) for m in moments]
+    all_moments = find_moments(tokens)
+    moments = [m for m in all_moments if not negated(tokens, m.start)]
+    taken = [(m.start, m.end) for m in all_moments]
     references = []
     for i, token in enumerate(tokens):
         if _REFERENCE.match(token) and re.search(r"\d", token) and re.search(r"[a-z]", token):
             references.append(token.upper())
             taken.append((i, i + 1))
-    taken += [(s.start, s.end) for s in parse.spans if s.slot.startswith("stoploc.")]
     tagged = _tagged_places(parse, taken)
     searchable = [t if not _covered(taken, i, i + 1) else "\0" for i, t in enumerate(tokens)]
     found = [(a, b) for a, b in gazetteer().find(searchable) if not _covered(taken, a, b)]
-    places = _assign_roles(tokens, _merge(tokens, tagged, found))
-    leftover = _leftover(tokens, taken, places)
-    if leftover and not any(m.tagged or m.cued for m in places):
-        # An untagged, uncued name counts only as a bare answer: "taipei", "taipei please".
+    names = [(m.start, m.end) for m in tagged] + [(a, b) for a, b in found if b - a > 1]  # "san" of San Francisco
+    codes = _codes(tokens, taken + names)
+    taken += [(m.start, m.end) for m in codes]
+    tagged = [m for m in tagged if not _covered([(c.start, c.end) for c in codes], m.start, m.end)]
+    found = [(a, b) for a, b in found if not _covered(taken, a, b)]
+    mentioned = _assign_roles(tokens, _merge(tokens, tagged, found)) + [
+        replace(c, vouched=vouched(tokens, c.start)) for c in codes
+    ]
+    mentioned.sort(key=lambda m: m.start)
+    replaced = tuple(m.text for m in mentioned if negated(tokens, m.start))
+    places = [m for m in mentioned if not negated(tokens, m.start)]
+    leftover = _leftover(tokens, taken, mentioned)
+    loose: list[PlaceMention] = []
+    sure = [m for m in places if m.tagged or m.cued or m.vouched]  # "i meant rome": on purpose
+    if leftover and not sure:
+        # An untagged, uncued name counts as a bare answer ("taipei", "taipei please") only alone;
+        # among other words a well-known city is kept for the policy to use or ask about.
+        loose = [m for m in places if gazetteer().well_known(m.text)]
         places = []
-        leftover = _leftover(tokens, taken, places)
-    elif any(m.tagged or m.cued for m in places):
-        places = [m for m in places if m.tagged or m.cued]
+        leftover = _leftover(tokens, taken, loose)
+    elif sure:
+        loose = [m for m in places if m not in sure and gazetteer().well_known(m.text)]  # "ticket denver reno"
+        places = sure
     if len(places) == 1 and not places[0].cued and not leftover:
         places = [replace(places[0], bare=True)]
-    moment_mentions = tuple(
-        MomentMention(m, _moment_role(tokens, tags, m), " ".join(tokens[m.start : m.end])) for m in moments
+    moment_mentions = _combined(
+        [MomentMention(m, _moment_role(tokens, tags, m, places), " ".join(tokens[m.start : m.end])) for m in moments],
+        tokens,
     )
     return Understanding(
         tokens=tuple(tokens),
         acts=lexicon.acts(tokens),
         places=tuple(places),
-        moments=moment_mentions,
+        moments=tuple(moment_mentions),
         references=tuple(references),
         leftover=leftover,
+        replaced=replaced,
+        loose=tuple(loose),
     )

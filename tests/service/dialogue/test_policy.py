@@ -70,7 +70,7 @@ ONE_MESSAGE = [
      "december 4th", {"origin": "Pittsburgh", "departure": "2026-12-03", "destination": "Atlanta",
                       "arrival": ("2026-12-04", "18:00", "before")}, "confirming", "leaving on Thursday, December 3"),
     ("fly to [jfk|toloc.airport_code] tomorrow", {"destination": "New York", "arrival": ("2026-11-27", None, None)},
-     "confirming", "New York (JFK, LGA, EWR)"),
+     "confirming", "New York (JFK)"),
     ("to austin [texas|toloc.state_name|0.49]", {"destination": "Austin"}, "collecting", "arrive in Austin"),
     ("portland maine", {"destination": "Portland"}, "collecting", "arrive in Portland"),
     ("stop in [denver|stoploc.city_name]", {}, "collecting", "Where do you want to fly to?"),
@@ -162,12 +162,12 @@ def test_cancel_and_start_over() -> None:
 
 
 def test_ambiguous_city_asks_which() -> None:
-    asked = converse("to [portland|toloc.city_name]")
+    asked = converse("to [springfield|toloc.city_name]")
     assert isinstance(asked.state.pending, Choice)
-    assert "Which Portland do you mean" in asked.reply and "Portland, Maine" in asked.reply
-    assert "Portland, Oregon" in asked.reply
-    for answer, airports in [("maine", ("PWM",)), ("oregon please", ("PDX",)), ("pdx", ("PDX",)),
-                             ("the one in maine", ("PWM",))]:
+    assert "Which Springfield do you mean" in asked.reply and "Springfield, Missouri" in asked.reply
+    assert "Springfield, Illinois" in asked.reply
+    for answer, airports in [("missouri", ("SGF",)), ("illinois please", ("SPI",)), ("sgf", ("SGF",)),
+                             ("the one in missouri", ("SGF",)), ("MO", ("SGF",))]:
         answered = converse(answer, state=asked.state)
         assert answered.state.pending is None
         assert answered.state.slots.destination.airports == airports, answer
@@ -197,9 +197,9 @@ def test_low_confidence_asks_did_you_mean() -> None:
 
 
 def test_a_near_miss_is_suggested() -> None:
-    asked = converse("fly to denvr")
-    assert 'don\'t know a place called "denvr"' in asked.reply and "Did you mean Denver, Colorado?" in asked.reply
-    assert city(converse("yes", state=asked.state), "destination") == "Denver"
+    asked = converse("fly to bostn")
+    assert 'don\'t know a place called "bostn"' in asked.reply and "Did you mean Boston, Massachusetts?" in asked.reply
+    assert city(converse("yes", state=asked.state), "destination") == "Boston"
     bare = converse("chicgo")  # untagged leftover words get the same help
     assert "Did you mean Chicago, Illinois?" in bare.reply
 
