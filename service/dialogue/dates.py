@@ -199,7 +199,8 @@ _NAMED_DAYS: dict[tuple[str, ...], tuple[int, int]] = {
     ("christmas", "eve"): (12, 24), ("christmas", "day"): (12, 25), ("christmas",): (12, 25),
     ("xmas",): (12, 25), ("new", "year's", "eve"): (12, 31), ("new", "years", "eve"): (12, 31),
     ("nye",): (12, 31), ("new", "year's", "day"): (1, 1), ("new", "years", "day"): (1, 1),
-    ("new", "year's"): (1, 1), ("valentine's", "day"): (2, 14), ("valentines", "day"): (2, 14),
+    ("new", "year's"): (1, 1), ("new", "years"): (1, 1), ("valentine's", "day"): (2, 14),
+    ("valentines", "day"): (2, 14),
     ("valentine's",): (2, 14), ("halloween",): (10, 31), ("the", "fourth", "of", "july"): (7, 4),
     ("fourth", "of", "july"): (7, 4), ("4th", "of", "july"): (7, 4), ("st", "patrick's", "day"): (3, 17),
     ("boxing", "day"): (12, 26),
@@ -212,6 +213,13 @@ _PUBLIC_HOLIDAYS: dict[tuple[str, ...], str] = {  # said -> the name ``holidays`
     ("martin", "luther", "king", "day"): "Martin Luther King Jr. Day", ("columbus", "day"): "Columbus Day",
     ("presidents", "day"): "Washington's Birthday", ("presidents'", "day"): "Washington's Birthday",
 }  # fmt: skip
+_DAYS_BY_FIRST_WORD: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _phrase, (_month, _day) in _NAMED_DAYS.items():
+    _DAYS_BY_FIRST_WORD.setdefault(_phrase[0], []).append((_phrase, f"{_MONTH_NAMES[_month]} {_day}"))
+for _phrase, _holiday in _PUBLIC_HOLIDAYS.items():
+    _DAYS_BY_FIRST_WORD.setdefault(_phrase[0], []).append((_phrase, f"holiday {_holiday}"))
+for _found in _DAYS_BY_FIRST_WORD.values():
+    _found.sort(key=lambda pair: -len(pair[0]))  # "christmas eve" before "christmas"
 _UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
 _COUNTS = {"a": 1, "an": 1, "one": 1}
 _SHIFT_UNITS = {"day": dt.timedelta(days=1), "days": dt.timedelta(days=1), "hour": dt.timedelta(hours=1),
@@ -269,12 +277,9 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
     n = len(words)
     at = _skip_empty(words, i + 1)
     word = words[i]
-    for phrase, (month, day) in _NAMED_DAYS.items():
+    for phrase, meaning in _DAYS_BY_FIRST_WORD.get(word, ()):
         if tuple(words[i : i + len(phrase)]) == phrase:
-            return i + len(phrase), f"{_MONTH_NAMES[month]} {day}"
-    for phrase, holiday in _PUBLIC_HOLIDAYS.items():
-        if tuple(words[i : i + len(phrase)]) == phrase:
-            return i + len(phrase), f"holiday {holiday}"
+            return i + len(phrase), meaning
     count = _count(word)
     if count is not None and i + 3 < n and words[i + 1] in _UNITS and words[i + 2] == "from" \
             and words[i + 3] in {"today", "now", "tomorrow"}:  # fmt: skip

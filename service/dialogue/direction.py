@@ -20,7 +20,7 @@ Role = Literal["destination", "origin", "stop"]
 
 _BEFORE: dict[tuple[str, ...], Role] = {}
 for _phrases, _role in (
-    ("i'm in|im in|i am in|we're in|we are in|i live in|we live in|live in|based in|currently in|"
+    ("i'm in|im in|i am in|we're in|we are in|are in|am in|is in|i live in|we live in|live in|based in|currently in|"
      "starting in|start in|starting from|leaving from|departing from|depart at|depart from|departing at|"
      "departure city is|departure city|departure is|origin is|origin city is|origin city|origin|origin to|"
      "home is|coming from|from|out of|flying out of|leave|leaving|depart|departing|starting at|"

@@ -126,7 +126,9 @@ def _take_place(turn: Turn, slot: PlaceSlot, mention: PlaceMention) -> None:
         if isinstance(resolution, Unknown) and code is not None:  # "land at cdg": a code the tagger took for a city
             resolution = Resolved(code)
     if isinstance(resolution, Resolved):
-        if _unsure(mention):
+        # the place asked for, said with when: "one more please: Austin on Feb 6th" needs no check
+        answering = mention.role is None and turn.state.requested == slot and bool(turn.understood.moments)
+        if _unsure(mention) and not answering:
             turn.set(pending=DidYouMean(slot=slot, option=option(resolution.place)))
         else:
             place_value(turn, slot, resolution.place.city)

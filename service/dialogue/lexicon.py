@@ -82,10 +82,22 @@ def has_phrase(tokens: Sequence[str], phrase: Sequence[str]) -> bool:
     return any(tuple(tokens[i : i + n]) == tuple(phrase) for i in range(len(tokens) - n + 1))
 
 
+# each phrase under its first word, so a message is read once, not once per phrase
+_BY_FIRST_WORD: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _act, _phrases in ACT_PHRASES.items():
+    for _phrase in _phrases:
+        _BY_FIRST_WORD.setdefault(_phrase[0], []).append((_phrase, _act))
+
+
 def acts(tokens: Sequence[str]) -> frozenset[str]:
     """The dialogue acts a message performs: yes, no, cancel, restart, greet, thanks, help."""
     words = [t for t in tokens if t not in {",", ".", "!", "?"}]
-    found = {act for act, phrases in ACT_PHRASES.items() if any(has_phrase(words, p) for p in phrases)}
+    found = {
+        act
+        for i, word in enumerate(words)
+        for phrase, act in _BY_FIRST_WORD.get(word, ())
+        if tuple(words[i : i + len(phrase)]) == phrase
+    }
     if "yes" in found and "no" in found:  # "no, that's right" / "yes, no changes": the first word decides
         first = next((act for w in words for act in ("yes", "no") if (w,) in ACT_PHRASES[act]), None)
         found -= {"yes", "no"} - ({first} if first else set())

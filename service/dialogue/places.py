@@ -356,6 +356,10 @@ class Gazetteer:
                 found = self._lookup(key[: -len(suffix)])
                 if found is not None:
                     return found
+        if "-" in text or "/" in text:  # "minneapolis-st paul", "dallas/fort worth": the first city named
+            found = self._lookup(normalise(re.split(r"[-/]", text, maxsplit=1)[0]))
+            if isinstance(found, Resolved):
+                return found
         return Unknown(text.strip(), self._suggest(key))
 
     def _candidates(self, key: str) -> Weighted:

@@ -45,7 +45,7 @@ _CODE = re.compile(r"^[a-z]{3}$")
 _CODE_PAIR = re.compile(r"^([a-z]{3})-([a-z]{3})$")
 _PUNCTUATION = frozenset(",.!?;:'\"()-/")
 _ACT_WORDS = frozenset(w for phrases in lexicon.ACT_PHRASES.values() for p in phrases for w in p)
-_EDGE_WORDS = lexicon.FILLERS | {"instead", "then", "please", "too"}
+_EDGE_WORDS = lexicon.FILLERS | _PUNCTUATION | {"instead", "then", "please", "too"}
 # region codes that are also words: counted only after a comma or at the end ("Portland, OR", "Seattle WA")
 _WORD_CODES = frozenset({"on", "in", "or", "me", "hi", "oh", "ok", "la", "de", "co", "id", "pa", "ma", "al", "ga",
                          "mo", "ne", "sa", "wa", "nt", "ns", "ms", "mt"})
@@ -140,18 +140,19 @@ def _tagged_places(parse: Parse, taken: list[tuple[int, int]]) -> list[PlaceMent
     return mentions
 
 
-def _codes(tokens: Sequence[str], taken: list[tuple[int, int]]) -> list[PlaceMention]:
-    """Airport codes typed as such: "to lhr", "fly into NRT", "BOS-DEN"."""
+def _codes(tokens: Sequence[str], taken: list[tuple[int, int]], names: list[tuple[int, int]]) -> list[PlaceMention]:
+    """Airport codes typed as such: "to lhr", "fly into NRT", "BOS-DEN" (whatever the tagger made of it)."""
     found = []
     for i, token in enumerate(tokens):
         if _covered(taken, i, i + 1):
             continue
         pair = _CODE_PAIR.match(token)
-        if pair and all(gazetteer().airport(code) for code in pair.groups()):
+        if pair and not gazetteer().is_place(token) and all(gazetteer().airport(code) for code in pair.groups()):
             found.append(PlaceMention(pair.group(1), i, i + 1, "origin", False, True, 1.0, airport_code=True))
             found.append(PlaceMention(pair.group(2), i, i + 1, "destination", False, True, 1.0, airport_code=True))
             continue
-        if not _CODE.match(token) or token in lexicon.FILLERS or token in _ACT_WORDS or gazetteer().is_place(token):
+        if _covered(names, i, i + 1) or not _CODE.match(token) or token in lexicon.FILLERS or token in _ACT_WORDS \
+                or gazetteer().is_place(token):  # fmt: skip
             continue
         role = place_role(tokens, i, i + 1)
         alone = len([t for t in tokens if t not in lexicon.FILLERS and t not in _PUNCTUATION]) == 1
@@ -314,7 +315,7 @@ def understand(parse: Parse) -> Understanding:
     searchable = [t if not _covered(taken, i, i + 1) else "\0" for i, t in enumerate(tokens)]
     found = [(a, b) for a, b in gazetteer().find(searchable) if not _covered(taken, a, b)]
     names = [(m.start, m.end) for m in tagged] + [(a, b) for a, b in found if b - a > 1]  # "san" of San Francisco
-    codes = _codes(tokens, taken + names)
+    codes = _codes(tokens, taken, names)
     taken += [(m.start, m.end) for m in codes]
     tagged = [m for m in tagged if not _covered([(c.start, c.end) for c in codes], m.start, m.end)]
     found = [(a, b) for a, b in found if not _covered(taken, a, b)]
