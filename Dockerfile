@@ -33,11 +33,22 @@ RUN if ! command -v python3 >/dev/null; then \
 FROM base AS build
 ARG TORCH_VERSION=2.13.0
 ARG TORCH_INDEX=https://download.pytorch.org/whl/cpu
-RUN python3 -m venv /opt/venv
+# A network's own package-index settings (a mirror, a TLS-intercepting proxy's CA) reach pip
+# as build secrets, so no layer keeps them; without the secrets pip asks PyPI directly.
+#   --secret id=pip.conf,src=FILE   pip reads FILE as /etc/pip.conf
+#   --secret id=pip-ca.crt,src=CA   at /run/secrets/pip-ca.crt, for FILE's "cert ="
+# (deploy/build-image.sh passes both.) The venv gets a current pip: a distribution's venv
+# has the distribution's, and Debian 12's pip 23.0 builds seqeval (an sdist with
+# setup_requires) in the venv itself, where setuptools fetches setuptools_scm as an egg
+# without its dependency vcs_versioning and fails; pip 23.1+ builds it isolated.
+RUN --mount=type=secret,id=pip.conf,target=/etc/pip.conf --mount=type=secret,id=pip-ca.crt \
+    python3 -m venv /opt/venv \
+    && /opt/venv/bin/pip install "pip==26.2.1"
 ENV PATH=/opt/venv/bin:$PATH
 # PyTorch first, from its own index: the project's range (torch>=2.3,<2.14) is then met, so
 # installing ticketbot does not fetch the default (CUDA) build from PyPI.
-RUN pip install --index-url "${TORCH_INDEX}" "torch==${TORCH_VERSION}"
+RUN --mount=type=secret,id=pip.conf,target=/etc/pip.conf --mount=type=secret,id=pip-ca.crt \
+    pip install --index-url "${TORCH_INDEX}" "torch==${TORCH_VERSION}"
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY model/ model/
@@ -46,7 +57,8 @@ COPY migrations/ migrations/
 # A regular (not editable) install: the bundled model, the migrations and the static files
 # are package data, so the source tree is not needed at run time. The redis extra lets
 # TICKETBOT_RATE_LIMIT_STORAGE=redis://... share rate limits between replicas.
-RUN pip install "/src[redis]" \
+RUN --mount=type=secret,id=pip.conf,target=/etc/pip.conf --mount=type=secret,id=pip-ca.crt \
+    pip install "/src[redis]" \
     && pip check \
     && ticketbot tag --device cpu "i want to fly to boston tomorrow" >/dev/null
 
