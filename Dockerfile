@@ -73,6 +73,9 @@ ENV PATH=/opt/venv/bin:$PATH \
     TICKETBOT_DATABASE_URL=sqlite:////app/data/ticketbot.db
 WORKDIR /app
 USER 10001:10001
+# The gazetteer (GeoNames, airportsdata, OurAirports) takes seconds to build: built here once,
+# into the service user's cache folder, so no container pays for it at start-up.
+RUN python -c "from service.dialogue.places import gazetteer; gazetteer()"
 EXPOSE 8000
 # Slim images have no curl: Python's urllib asks /healthz (non-2xx or no answer: unhealthy).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 \
