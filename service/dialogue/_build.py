@@ -18,7 +18,7 @@ __all__ = ["build"]
 def build(
     world: Gazetteer, airports: list[Airport], cities: list[_sources.City], codes: list[tuple[str, str, str]]
 ) -> None:
-    from .places import airport_name_keys, filed_names, normalise
+    from ._names import airport_name_keys, filed_names, normalise
 
     bookable = [a for a in airports if a.tier > 0]
     filed = {a.code: filed_names(a.city) for a in bookable}
@@ -47,12 +47,14 @@ def _cities(
     world: Gazetteer, bookable: list[Airport], filed: dict[str, set[str]], cities: list[_sources.City]
 ) -> set[str]:
     """GeoNames' cities with the airports they fly from; returns the airports some city is named for."""
-    from .places import NAMESAKE, NEAR_KM, OWN_KM, _Grid, normalise
+    from ._geo import Grid
+    from ._names import normalise
+    from .places import NAMESAKE, NEAR_KM, OWN_KM
 
-    grid = _Grid(bookable)
+    grid = Grid(bookable)
     titled = {a.code: f" {normalise(a.name)} {normalise(a.other_name)} " for a in bookable}
     claimed: set[str] = set()
-    named_cities = _Grid.of_points((normalise(c.name), c.lat, c.lon) for c in cities)
+    named_cities = Grid.of_points((normalise(c.name), c.lat, c.lon) for c in cities)
     for city in cities:
         nearby = grid.near(city.lat, city.lon, OWN_KM)
         if not nearby:
@@ -108,9 +110,10 @@ def _usable_other_name(name: str) -> bool:
 
 def _place(name: str, region: str, country: str, chosen: list[Airport], timezone: str, population: int,
            named: bool = True) -> Place:  # fmt: skip
-    from .places import Place, _country
+    from ._names import country_names
+    from .places import Place
 
-    display, _ = _country(country)
+    display, _ = country_names(country)
     airports = sorted(chosen, key=lambda a: (-a.tier, -a.runway_ft))
     return Place(name, region, country, display, tuple(a.code for a in airports), timezone,
                  max(a.tier for a in chosen), population, named)  # fmt: skip
@@ -126,7 +129,7 @@ def _region(world: Gazetteer, city: _sources.City, chosen: list[Airport]) -> str
 
 
 def _regions(world: Gazetteer, airports: list[Airport], codes: list[tuple[str, str, str]]) -> None:
-    from .places import _country, normalise
+    from ._names import country_names, normalise
 
     for country, code, name in codes:
         world._codes[country][code] = name
@@ -142,7 +145,7 @@ def _regions(world: Gazetteer, airports: list[Airport], codes: list[tuple[str, s
             world._regions.setdefault(normalise(airport.region), airport.region)
             world._region_countries[normalise(airport.region)].add(airport.country)
         if airport.country not in world._countries.values():
-            display, names = _country(airport.country)
+            display, names = country_names(airport.country)
             for name in names:
                 world._regions.setdefault(normalise(name), display)
                 world._countries.setdefault(normalise(name), airport.country)
@@ -155,7 +158,7 @@ def _metros(world: Gazetteer) -> None:
     """Metropolitan areas replace the cities of their names, taking their names along."""
     from dataclasses import replace
 
-    from .places import normalise
+    from ._names import normalise
 
     keys_of: dict[int, list[str]] = defaultdict(list)
     for key, found in world._names.items():
@@ -190,7 +193,9 @@ def _metros(world: Gazetteer) -> None:
 def _unclaimed(world: Gazetteer, airports: list[Airport]) -> None:
     """Airports no GeoNames city is named for (towns under 15,000 people): their own places, as
     ``airportsdata`` files them, namesakes within ``SAME_CITY_KM`` of each other being one city."""
-    from .places import SAME_CITY_KM, _km, filed_names, normalise
+    from ._geo import km
+    from ._names import filed_names, normalise
+    from .places import SAME_CITY_KM
 
     groups: dict[tuple[str, str], list[list[Airport]]] = defaultdict(list)
     for airport in airports:
@@ -198,7 +203,7 @@ def _unclaimed(world: Gazetteer, airports: list[Airport]) -> None:
             continue
         key = (normalise(airport.city), airport.country)
         for cluster in groups[key]:
-            if _km(cluster[0].lat, cluster[0].lon, airport.lat, airport.lon) < SAME_CITY_KM:
+            if km(cluster[0].lat, cluster[0].lon, airport.lat, airport.lon) < SAME_CITY_KM:
                 cluster.append(airport)
                 break
         else:

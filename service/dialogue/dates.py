@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import dateparser
 from number_parser import parse_number, parse_ordinal
 
+from ._said import DAYS_BY_FIRST_WORD, MONTH_NAMES, PERIOD_WORDS, UNITS, count, next_holiday, shift_at, spoken
 from .domain import Period, Qualifier
 
 __all__ = ["Moment", "find_moments", "local_now", "resolve_date", "zone"]
@@ -55,8 +56,6 @@ _MONTHS = {
     )
     for name in names
 }
-_MONTH_NAMES = ("", "january", "february", "march", "april", "may", "june", "july", "august", "september",
-                "october", "november", "december")
 _WEEKDAYS = {
     name: number
     for number, names in enumerate(
@@ -104,7 +103,6 @@ _RELATIVE = {
     ("next", "week"): "in 1 week",
 }
 _PERIODS = frozenset({("in", "the", "morning"), ("in", "the", "afternoon"), ("in", "the", "evening")})
-_PERIOD_WORDS: dict[str, Period] = {p: p for p in ("morning", "afternoon", "evening", "night")}
 _GLUE = frozenset({"on", "the", ",", "of", "in", "this", "morning", "afternoon", "evening", "night"})
 _ORDINAL = re.compile(r"^(\d{1,2})(st|nd|rd|th)$")
 _HOUR = re.compile(r"^(\d{1,2})(?::([0-5]\d))?$")
@@ -165,96 +163,6 @@ def _numbers(tokens: Sequence[str]) -> list[str]:
     return words
 
 
-def _spoken(words: list[str]) -> list[str]:
-    """Clock words and qualified parts of the day, rewritten in place (positions kept):
-    "half past 4" -> "4:30", "a quarter to 9" -> "8:45"; "early morning" and "in the late
-    afternoon" -> a part of the day ("@morning" marks one said without "in the")."""
-    words = list(words)
-    n = len(words)
-    for i in range(n):
-        word = words[i]
-        if word in {"half", "quarter"} and i + 2 < n and words[i + 1] in {"past", "after", "to", "before"}:
-            hour = words[i + 2]
-            if hour.isdecimal() and 1 <= int(hour) <= 12:
-                minutes = 30 if word == "half" else 15
-                h = int(hour)
-                if words[i + 1] in {"to", "before"}:
-                    h, minutes = (h - 1 or 12), 60 - minutes
-                words[i : i + 3] = ["", "", f"{h}:{minutes:02d}"]
-                if i > 0 and words[i - 1] == "a":
-                    words[i - 1] = ""
-        if word in {"early", "late"}:
-            rest = words[i + 1 : i + 4]
-            if rest[:1] and rest[0] in _PERIOD_WORDS:  # "early morning"
-                words[i], words[i + 1] = "", "@" + rest[0]
-            elif tuple(rest[:2]) == ("in", "the") and len(rest) > 2 and rest[2] in _PERIOD_WORDS:
-                words[i] = ""  # "early in the morning": "in the morning"
-            elif i >= 2 and tuple(words[i - 2 : i]) == ("in", "the") and rest[:1] and rest[0] in _PERIOD_WORDS:
-                words[i], words[i + 1] = rest[0], ""  # "in the early morning": "in the morning"
-    return words
-
-
-_NAMED_DAYS: dict[tuple[str, ...], tuple[int, int]] = {
-    # days people fly for that are no public holiday (``holidays`` has those: thanksgiving, ...)
-    ("christmas", "eve"): (12, 24), ("christmas", "day"): (12, 25), ("christmas",): (12, 25),
-    ("xmas",): (12, 25), ("new", "year's", "eve"): (12, 31), ("new", "years", "eve"): (12, 31),
-    ("nye",): (12, 31), ("new", "year's", "day"): (1, 1), ("new", "years", "day"): (1, 1),
-    ("new", "year's"): (1, 1), ("new", "years"): (1, 1), ("valentine's", "day"): (2, 14),
-    ("valentines", "day"): (2, 14),
-    ("valentine's",): (2, 14), ("halloween",): (10, 31), ("the", "fourth", "of", "july"): (7, 4),
-    ("fourth", "of", "july"): (7, 4), ("4th", "of", "july"): (7, 4), ("st", "patrick's", "day"): (3, 17),
-    ("boxing", "day"): (12, 26),
-}  # fmt: skip
-_PUBLIC_HOLIDAYS: dict[tuple[str, ...], str] = {  # said -> the name ``holidays`` gives the US holiday
-    ("thanksgiving",): "Thanksgiving", ("thanksgiving", "day"): "Thanksgiving",
-    ("memorial", "day"): "Memorial Day", ("labor", "day"): "Labor Day", ("labour", "day"): "Labor Day",
-    ("independence", "day"): "Independence Day", ("juneteenth",): "Juneteenth",
-    ("veterans", "day"): "Veterans Day", ("mlk", "day"): "Martin Luther King Jr. Day",
-    ("martin", "luther", "king", "day"): "Martin Luther King Jr. Day", ("columbus", "day"): "Columbus Day",
-    ("presidents", "day"): "Washington's Birthday", ("presidents'", "day"): "Washington's Birthday",
-}  # fmt: skip
-_DAYS_BY_FIRST_WORD: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-for _phrase, (_month, _day) in _NAMED_DAYS.items():
-    _DAYS_BY_FIRST_WORD.setdefault(_phrase[0], []).append((_phrase, f"{_MONTH_NAMES[_month]} {_day}"))
-for _phrase, _holiday in _PUBLIC_HOLIDAYS.items():
-    _DAYS_BY_FIRST_WORD.setdefault(_phrase[0], []).append((_phrase, f"holiday {_holiday}"))
-for _found in _DAYS_BY_FIRST_WORD.values():
-    _found.sort(key=lambda pair: -len(pair[0]))  # "christmas eve" before "christmas"
-_UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
-_COUNTS = {"a": 1, "an": 1, "one": 1}
-_SHIFT_UNITS = {"day": dt.timedelta(days=1), "days": dt.timedelta(days=1), "hour": dt.timedelta(hours=1),
-                "hours": dt.timedelta(hours=1), "week": dt.timedelta(days=7), "weeks": dt.timedelta(days=7),
-                "minutes": dt.timedelta(minutes=1)}  # fmt: skip
-
-
-def _count(word: str) -> int | None:
-    if word in _COUNTS:
-        return _COUNTS[word]
-    return int(word) if word.isdecimal() and 0 < int(word) < 400 else None
-
-
-def _shift_at(words: list[str], i: int) -> tuple[int, dt.timedelta] | None:
-    """ "a day earlier", "two days later", "an hour later", "half an hour earlier", "the day before"."""
-    three = tuple(words[i : i + 3])
-    if three in {("the", "day", "before"), ("a", "day", "before")}:
-        return i + 3, -dt.timedelta(days=1)
-    if three == ("the", "day", "after") and words[i + 3 : i + 4] != ["tomorrow"]:
-        return i + 3, dt.timedelta(days=1)
-    if three == ("half", "an", "hour"):
-        count, unit, j = 1, dt.timedelta(minutes=30), i + 3
-    else:
-        count = _count(words[i])
-        if count is None or i + 1 >= len(words) or words[i + 1] not in _SHIFT_UNITS:
-            return None
-        unit, j = _SHIFT_UNITS[words[i + 1]], i + 2
-    direction = words[j] if j < len(words) else ""
-    if direction in {"earlier", "sooner"}:
-        return j + 1, -count * unit
-    if direction == "later":
-        return j + 1, count * unit
-    return None
-
-
 def _day(word: str, ordinal_only: bool = False) -> int | None:
     match = _ORDINAL.match(word)
     if match:
@@ -277,16 +185,16 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
     n = len(words)
     at = _skip_empty(words, i + 1)
     word = words[i]
-    for phrase, meaning in _DAYS_BY_FIRST_WORD.get(word, ()):
+    for phrase, meaning in DAYS_BY_FIRST_WORD.get(word, ()):
         if tuple(words[i : i + len(phrase)]) == phrase:
             return i + len(phrase), meaning
-    count = _count(word)
-    if count is not None and i + 3 < n and words[i + 1] in _UNITS and words[i + 2] == "from" \
+    many = count(word)
+    if many is not None and i + 3 < n and words[i + 1] in UNITS and words[i + 2] == "from" \
             and words[i + 3] in {"today", "now", "tomorrow"}:  # fmt: skip
-        days = count * _UNITS[words[i + 1]] + (words[i + 3] == "tomorrow")
+        days = many * UNITS[words[i + 1]] + (words[i + 3] == "tomorrow")
         return i + 4, f"in {days} days"
-    if word == "in" and at + 1 < n and _count(words[at]) is not None and words[at + 1] in _UNITS:
-        return at + 2, f"in {_count(words[at]) * _UNITS[words[at + 1]]} days"  # type: ignore[operator]
+    if word == "in" and at + 1 < n and count(words[at]) is not None and words[at + 1] in UNITS:
+        return at + 2, f"in {count(words[at]) * UNITS[words[at + 1]]} days"  # type: ignore[operator]
     if tuple(words[i : i + 3]) == ("next", "month", "on"):  # "next month on the 10th"
         after = _date_at(words, _skip_empty(words, i + 3))
         if after is not None and after[1].startswith("day "):
@@ -308,7 +216,7 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
         day = _day(words[j]) if j < n else None
         if day is None or (j + 1 < n and words[j + 1] in {"am", "pm"}):
             return None
-        end, phrase = j + 1, f"{_MONTH_NAMES[_MONTHS[word]]} {day}"
+        end, phrase = j + 1, f"{MONTH_NAMES[_MONTHS[word]]} {day}"
         k = end + 1 if end < n and words[end] == "," else end
         if k < n and _YEAR.match(words[k]):
             end, phrase = k + 1, f"{phrase} {words[k]}"
@@ -332,7 +240,7 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
         if j < n and words[j] == "of":
             j += 1
         if j < n and words[j] in _MONTHS:
-            end, phrase = j + 1, f"{_MONTH_NAMES[_MONTHS[words[j]]]} {day}"
+            end, phrase = j + 1, f"{MONTH_NAMES[_MONTHS[words[j]]]} {day}"
             if end < n and _YEAR.match(words[end]):
                 end, phrase = end + 1, f"{phrase} {words[end]}"
             return end, phrase
@@ -399,11 +307,11 @@ def find_moments(tokens: Sequence[str]) -> list[Moment]:
     make one moment; a qualifier just before either says how the time binds; a part of the
     day next to a date ("tomorrow morning") stands for the time when none is said.
     """
-    words = _spoken(_numbers(tokens))
+    words = spoken(_numbers(tokens))
     moments: list[Moment] = []
     i, floor = 0, 0
     while i < len(words):
-        shift = _shift_at(words, i)
+        shift = shift_at(words, i)
         if shift is not None:  # "a day earlier": a change, not a moment of its own
             moments.append(Moment(i, shift[0], None, None, None, shift=shift[1]))
             i = floor = shift[0]
@@ -417,7 +325,7 @@ def find_moments(tokens: Sequence[str]) -> list[Moment]:
         while j < len(words) and (date is None or time is None):
             k, skipped = j, None
             while k < len(words) and (words[k] in _GLUE or words[k] == "") and k - j < 4:
-                skipped = _PERIOD_WORDS.get(words[k], skipped)  # "tomorrow evening at 7"
+                skipped = PERIOD_WORDS.get(words[k], skipped)  # "tomorrow evening at 7"
                 k += 1
             more = _piece(words, k, j) if k < len(words) else None
             if more is None:
@@ -448,13 +356,13 @@ def _period_at(words: list[str], i: int, bare: bool) -> tuple[int, Period] | Non
     """A part of the day at ``words[i]``: "in the morning", "at night"; a lone "morning" only if ``bare``."""
     phrase = tuple(words[i : i + 3])
     if phrase in _PERIODS:
-        return i + 3, _PERIOD_WORDS[phrase[2]]
-    if i < len(words) and words[i][:1] == "@" and words[i][1:] in _PERIOD_WORDS:  # "early morning"
-        return i + 1, _PERIOD_WORDS[words[i][1:]]
+        return i + 3, PERIOD_WORDS[phrase[2]]
+    if i < len(words) and words[i][:1] == "@" and words[i][1:] in PERIOD_WORDS:  # "early morning"
+        return i + 1, PERIOD_WORDS[words[i][1:]]
     if phrase[:2] == ("at", "night"):
         return i + 2, "night"
-    if bare and i < len(words) and words[i] in _PERIOD_WORDS:
-        return i + 1, _PERIOD_WORDS[words[i]]
+    if bare and i < len(words) and words[i] in PERIOD_WORDS:
+        return i + 1, PERIOD_WORDS[words[i]]
     return None
 
 
@@ -482,8 +390,8 @@ def _piece(
     time = _time_at(words, i, qualified=qualified)
     if time is not None:
         return start, time[0], None, time[1], qualifier, None
-    if words[i] == "this" and i + 1 < len(words) and words[i + 1] in _PERIOD_WORDS:
-        return start, i + 2, "today", None, qualifier, _PERIOD_WORDS[words[i + 1]]  # "this evening"
+    if words[i] == "this" and i + 1 < len(words) and words[i + 1] in PERIOD_WORDS:
+        return start, i + 2, "today", None, qualifier, PERIOD_WORDS[words[i + 1]]  # "this evening"
     date = _date_at(words, i)
     if date is not None:
         return start, date[0], date[1], None, qualifier, "night" if words[i] == "tonight" else None
@@ -523,11 +431,11 @@ def resolve_date(phrase: str, now: dt.datetime, timezone: str | None = None) -> 
     if words[0] == "day":
         return _next_day_of_month(int(words[1]), today)
     if words[0] == "holiday":
-        return _next_holiday(phrase.split(" ", 1)[1], today)
+        return next_holiday(phrase.split(" ", 1)[1], today)
     if words[-1] in _WEEKDAY_NAMES and words[0] != "last":
         return _weekday(_WEEKDAY_NAMES.index(words[-1]), words[0] if len(words) > 1 else "", today)
     base = here.replace(tzinfo=None)
-    if words[0] in _MONTH_NAMES[1:] and len(words) == 2:  # no year: the next such day, today included
+    if words[0] in MONTH_NAMES[1:] and len(words) == 2:  # no year: the next such day, today included
         base = dt.datetime.combine(today, dt.time()) - dt.timedelta(microseconds=1)
     return _dateparser_date(phrase, base)
 
@@ -540,14 +448,6 @@ def _dateparser_date(phrase: str, base: dt.datetime) -> dt.date | None:
     settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "future", "DATE_ORDER": "MDY"}
     parsed = dateparser.parse(phrase, languages=["en"], settings=settings)  # type: ignore[arg-type]
     return parsed.date() if parsed else None
-
-
-def _next_holiday(name: str, today: dt.date) -> dt.date | None:
-    """The next day (today included) of a US public holiday of that name, from ``holidays``."""
-    import holidays
-
-    found = holidays.country_holidays("US", years=(today.year, today.year + 1))
-    return min((day for day, named in found.items() if name in named and day >= today), default=None)
 
 
 def _next_day_of_month(day: int, today: dt.date) -> dt.date | None:

@@ -22,18 +22,14 @@ under) and OurAirports' data (which airports have scheduled service, and how lar
 from __future__ import annotations
 
 import difflib
-import math
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
-from functools import cache, lru_cache
-
-import pycountry
+from functools import cache
 
 from . import _sources
-from ._airports import COUNTRY_ALIASES
+from ._names import country_names, normalise
 from ._sources import Airport
 from .domain import City
 
@@ -49,8 +45,6 @@ __all__ = [
     "normalise",
 ]
 
-# Words written several ways in place names: the shortest spelling is the key.
-_SPELLINGS = {"saint": "st", "sainte": "ste", "fort": "ft", "mount": "mt", "and": "&"}
 # Countries whose subdivision is what people add to a city's name ("Portland, Maine").
 _BY_REGION = frozenset({"US", "CA", "AU", "GB", "BR", "MX", "IN"})
 MAX_OPTIONS = 4
@@ -70,33 +64,6 @@ SMALL_PLACE = 100_000
 """A place of less standing loses its name to a large airport of that name."""
 SMALL_TOWN = 5_000
 """The population assumed for a place GeoNames does not list (under 15,000 people)."""
-_GENERIC = frozenset({
-    "airport", "airports", "international", "intl", "regional", "municipal", "national", "domestic", "field",
-    "aerodrome", "airfield", "county", "metropolitan", "metro", "air", "terminal", "the", "city", "airpark",
-})
-_SUFFIXES = (" city", " island", " islands")
-
-
-# ASCII text, the common case, is cleaned with one translation table instead of regular expressions.
-_ASCII_CLEAN = {i: " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "&")}
-_ASCII_CLEAN.update({ord("."): None, ord("'"): None})
-_ASCII_CLEAN.update({ord(c): ord(c.lower()) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
-
-
-@lru_cache(maxsize=1 << 16)
-def normalise(text: str) -> str:
-    """The lookup key of a place name: lower case, no accents or punctuation, one spelling of
-    "st"/"ft"/"mt" ("St. Louis", "saint louis" and "st louis" are one key)."""
-    if text.isascii():
-        words = text.translate(_ASCII_CLEAN).split()
-    else:
-        decomposed = unicodedata.normalize("NFKD", text)
-        plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-        plain = re.sub(r"[.'\u2019]", "", plain)
-        words = re.sub(r"[^a-z0-9&]+", " ", plain).split()
-    return " ".join(_SPELLINGS.get(word, word) for word in words)
-
-
 @dataclass(frozen=True, slots=True)
 class Place:
     """A city as the gazetteer knows it: the ``City`` value plus what tells it apart from namesakes."""
@@ -160,96 +127,6 @@ class Unknown:
 
 
 Resolution = Resolved | Ambiguous | Region | Unknown
-
-
-def _country(code: str) -> tuple[str, list[str]]:
-    """The display name of a country and every name it is looked up by."""
-    country = pycountry.countries.get(alpha_2=code)
-    if country is None:
-        return code, []
-    display = getattr(country, "common_name", None) or country.name
-    names = [country.name, display, *COUNTRY_ALIASES.get(code, ())]
-    if "," in country.name:  # "Korea, Republic of" is also said "Korea"
-        names.append(country.name.split(",")[0])
-    return display, names
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (lat1, lon1, lat2, lon2))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
-
-
-def filed_names(city: str) -> set[str]:
-    """The keys of the name an airport is filed under: "Raleigh/Durham" is both, "Denpasar-Bali
-    Island" is Denpasar and Bali, "Kaohsiung City" is Kaohsiung."""
-    keys = {normalise(city)}
-    parts = re.split(r"\s*/\s*|\s+-\s+", city)
-    for part in list(parts):
-        left, dash, right = part.partition("-")
-        if dash and " " in right.strip():  # "Denpasar-Bali Island", not "Winston-Salem" or "Shangri-La"
-            parts += [left, right]
-    for part in parts:
-        key = normalise(part)
-        keys.add(key)
-        for suffix in _SUFFIXES:
-            if key.endswith(suffix) and len(key) > len(suffix) + 2:
-                keys.add(key[: -len(suffix)])
-    keys.discard("")
-    return keys
-
-
-def airport_name_keys(airport: Airport) -> set[str]:
-    """What people call an airport rather than its city: "heathrow", "charles de gaulle", "logan"."""
-    city_words = {w for key in filed_names(airport.city) for w in key.split()}
-    keys: set[str] = set()
-    for name in {airport.name, airport.other_name} - {""}:
-        words = [w for w in normalise(name).split() if w not in city_words and w not in _GENERIC]
-        while words and words[0] in {"de", "la", "of", "da", "di"}:
-            words.pop(0)
-        if not words:
-            continue
-        if len(words) > 1 or len(words[0]) >= 5:
-            keys.add(" ".join(words))
-        if len(words) > 1 and len(words[-1]) >= 5:
-            keys.add(words[-1])  # "General Edward Lawrence Logan": "Logan"
-    return keys
-
-
-class _Grid:
-    """Airports by one-degree cell, for "what is near this city?" without comparing every pair."""
-
-    def __init__(self, airports: Iterable[Airport]) -> None:
-        self.cells: dict[tuple[int, int], list[Airport]] = defaultdict(list)
-        for airport in airports:
-            self.cells[(math.floor(airport.lat), math.floor(airport.lon))].append(airport)
-
-    @staticmethod
-    def of_points(points: Iterable[tuple[str, float, float]]) -> _Points:
-        return _Points(points)
-
-    def near(self, lat: float, lon: float, km: float) -> list[tuple[float, Airport]]:
-        row, col = math.floor(lat), math.floor(lon)
-        found = []
-        for dr in (-1, 0, 1):
-            for dc in (-1, 0, 1):
-                for airport in self.cells.get((row + dr, col + dc), ()):
-                    distance = _km(lat, lon, airport.lat, airport.lon)
-                    if distance <= km:
-                        found.append((distance, airport))
-        return sorted(found, key=lambda pair: pair[0])
-
-
-class _Points:
-    """Named positions (GeoNames' cities), for "is a city of this name within so many km?"."""
-
-    def __init__(self, points: Iterable[tuple[str, float, float]]) -> None:
-        self.by_name: dict[str, list[tuple[float, float]]] = defaultdict(list)
-        for name, lat, lon in points:
-            self.by_name[name].append((lat, lon))
-
-    def has(self, name: str, lat: float, lon: float, km: float) -> bool:
-        return any(_km(lat, lon, a, b) <= km for a, b in self.by_name.get(name, ()))
 
 
 Weighted = list[tuple[Place, float]]
@@ -425,7 +302,7 @@ class Gazetteer:
             best = max(serving, key=lambda p: (p.named, p.standing))  # its own city before those it serves too
             return replace(best, airports=(code,), hint="")
         airport = self._airports[code]
-        display, _ = _country(airport.country)
+        display, _ = country_names(airport.country)
         return Place(airport.city or airport.name, airport.region, airport.country, display, (code,),
                      airport.timezone, airport.tier)  # fmt: skip
 

@@ -1,0 +1,118 @@
+"""What people say about time beside dates and clock times: clock words ("half past four"),
+parts of the day with "early" or "late", named days ("christmas eve", "thanksgiving"),
+counts of days ("a week from today") and changes ("a day earlier", "an hour later").
+
+``dates`` finds moments with these; they are apart only to keep each module readable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .domain import Period
+
+__all__ = ["COUNTS", "DAYS_BY_FIRST_WORD", "MONTH_NAMES", "PERIOD_WORDS", "UNITS", "count", "next_holiday",
+           "shift_at", "spoken"]
+
+MONTH_NAMES = ("", "january", "february", "march", "april", "may", "june", "july", "august", "september",
+                "october", "november", "december")
+PERIOD_WORDS: dict[str, Period] = {p: p for p in ("morning", "afternoon", "evening", "night")}
+
+
+def spoken(words: list[str]) -> list[str]:
+    """Clock words and qualified parts of the day, rewritten in place (positions kept):
+    "half past 4" -> "4:30", "a quarter to 9" -> "8:45"; "early morning" and "in the late
+    afternoon" -> a part of the day ("@morning" marks one said without "in the")."""
+    words = list(words)
+    n = len(words)
+    for i in range(n):
+        word = words[i]
+        if word in {"half", "quarter"} and i + 2 < n and words[i + 1] in {"past", "after", "to", "before"}:
+            hour = words[i + 2]
+            if hour.isdecimal() and 1 <= int(hour) <= 12:
+                minutes = 30 if word == "half" else 15
+                h = int(hour)
+                if words[i + 1] in {"to", "before"}:
+                    h, minutes = (h - 1 or 12), 60 - minutes
+                words[i : i + 3] = ["", "", f"{h}:{minutes:02d}"]
+                if i > 0 and words[i - 1] == "a":
+                    words[i - 1] = ""
+        if word in {"early", "late"}:
+            rest = words[i + 1 : i + 4]
+            if rest[:1] and rest[0] in PERIOD_WORDS:  # "early morning"
+                words[i], words[i + 1] = "", "@" + rest[0]
+            elif tuple(rest[:2]) == ("in", "the") and len(rest) > 2 and rest[2] in PERIOD_WORDS:
+                words[i] = ""  # "early in the morning": "in the morning"
+            elif i >= 2 and tuple(words[i - 2 : i]) == ("in", "the") and rest[:1] and rest[0] in PERIOD_WORDS:
+                words[i], words[i + 1] = rest[0], ""  # "in the early morning": "in the morning"
+    return words
+
+
+_NAMED_DAYS: dict[tuple[str, ...], tuple[int, int]] = {
+    # days people fly for that are no public holiday (``holidays`` has those: thanksgiving, ...)
+    ("christmas", "eve"): (12, 24), ("christmas", "day"): (12, 25), ("christmas",): (12, 25),
+    ("xmas",): (12, 25), ("new", "year's", "eve"): (12, 31), ("new", "years", "eve"): (12, 31),
+    ("nye",): (12, 31), ("new", "year's", "day"): (1, 1), ("new", "years", "day"): (1, 1),
+    ("new", "year's"): (1, 1), ("new", "years"): (1, 1), ("valentine's", "day"): (2, 14),
+    ("valentines", "day"): (2, 14),
+    ("valentine's",): (2, 14), ("halloween",): (10, 31), ("the", "fourth", "of", "july"): (7, 4),
+    ("fourth", "of", "july"): (7, 4), ("4th", "of", "july"): (7, 4), ("st", "patrick's", "day"): (3, 17),
+    ("boxing", "day"): (12, 26),
+}  # fmt: skip
+_PUBLIC_HOLIDAYS: dict[tuple[str, ...], str] = {  # said -> the name ``holidays`` gives the US holiday
+    ("thanksgiving",): "Thanksgiving", ("thanksgiving", "day"): "Thanksgiving",
+    ("memorial", "day"): "Memorial Day", ("labor", "day"): "Labor Day", ("labour", "day"): "Labor Day",
+    ("independence", "day"): "Independence Day", ("juneteenth",): "Juneteenth",
+    ("veterans", "day"): "Veterans Day", ("mlk", "day"): "Martin Luther King Jr. Day",
+    ("martin", "luther", "king", "day"): "Martin Luther King Jr. Day", ("columbus", "day"): "Columbus Day",
+    ("presidents", "day"): "Washington's Birthday", ("presidents'", "day"): "Washington's Birthday",
+}  # fmt: skip
+DAYS_BY_FIRST_WORD: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _phrase, (_month, _day) in _NAMED_DAYS.items():
+    DAYS_BY_FIRST_WORD.setdefault(_phrase[0], []).append((_phrase, f"{MONTH_NAMES[_month]} {_day}"))
+for _phrase, _holiday in _PUBLIC_HOLIDAYS.items():
+    DAYS_BY_FIRST_WORD.setdefault(_phrase[0], []).append((_phrase, f"holiday {_holiday}"))
+for _found in DAYS_BY_FIRST_WORD.values():
+    _found.sort(key=lambda pair: -len(pair[0]))  # "christmas eve" before "christmas"
+UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
+COUNTS = {"a": 1, "an": 1, "one": 1}
+_SHIFT_UNITS = {"day": dt.timedelta(days=1), "days": dt.timedelta(days=1), "hour": dt.timedelta(hours=1),
+                "hours": dt.timedelta(hours=1), "week": dt.timedelta(days=7), "weeks": dt.timedelta(days=7),
+                "minutes": dt.timedelta(minutes=1)}  # fmt: skip
+
+
+def count(word: str) -> int | None:
+    if word in COUNTS:
+        return COUNTS[word]
+    return int(word) if word.isdecimal() and 0 < int(word) < 400 else None
+
+
+def shift_at(words: list[str], i: int) -> tuple[int, dt.timedelta] | None:
+    """ "a day earlier", "two days later", "an hour later", "half an hour earlier", "the day before"."""
+    three = tuple(words[i : i + 3])
+    if three in {("the", "day", "before"), ("a", "day", "before")}:
+        return i + 3, -dt.timedelta(days=1)
+    if three == ("the", "day", "after") and words[i + 3 : i + 4] != ["tomorrow"]:
+        return i + 3, dt.timedelta(days=1)
+    if three == ("half", "an", "hour"):
+        times, unit, j = 1, dt.timedelta(minutes=30), i + 3
+    else:
+        times = count(words[i])
+        if times is None or i + 1 >= len(words) or words[i + 1] not in _SHIFT_UNITS:
+            return None
+        unit, j = _SHIFT_UNITS[words[i + 1]], i + 2
+    direction = words[j] if j < len(words) else ""
+    if direction in {"earlier", "sooner"}:
+        return j + 1, -times * unit
+    if direction == "later":
+        return j + 1, times * unit
+    return None
+
+
+
+def next_holiday(name: str, today: dt.date) -> dt.date | None:
+    """The next day (today included) of a US public holiday of that name, from ``holidays``."""
+    import holidays
+
+    found = holidays.country_holidays("US", years=(today.year, today.year + 1))
+    return min((day for day, named in found.items() if name in named and day >= today), default=None)
