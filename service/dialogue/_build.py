@@ -35,10 +35,10 @@ def build(
             world._all_airport_names[key].append(airport.code)
             if key not in world._names:  # "narita" the city is the city; "narita airport" is the airport
                 world._airport_names[key].append(airport.code)
-    serves = {code: p.standing for found in world._names.values() for p, _ in found for code in p.airports}
+    standing = {code: place.standing for code, place in world.serving().items()}
     for table in (world._airport_names, world._all_airport_names):
         for found in table.values():  # the larger airport, then the one of the larger city ("logan": Boston's)
-            found.sort(key=lambda code: (-world._airports[code].tier, -serves.get(code, 0)))
+            found.sort(key=lambda code: (-world._airports[code].tier, -standing.get(code, 0)))
     for name in ("_names", "_others", "_airport_names", "_all_airport_names"):  # plain, and nothing empty
         setattr(world, name, {k: v for k, v in getattr(world, name).items() if v})
 

@@ -157,6 +157,7 @@ class Gazetteer:
         self._region_airports: dict[str, list[str]] = defaultdict(list)
         """The large airports of a region or country."""
         self._known: list[str] | None = None
+        self._serving: dict[str, Place] | None = None
         from ._build import build
 
         build(self, list(airports), list(cities), list(region_codes))
@@ -201,6 +202,7 @@ class Gazetteer:
         world._region_countries = defaultdict(set, {k: set(v) for k, v in tables["region_countries"].items()})
         world._region_airports = tables["region_airports"]
         world._known = None
+        world._serving = None
         return world
 
     # look-ups ------------------------------------------------------------------------
@@ -296,11 +298,23 @@ class Gazetteer:
             return None
         return self._airport_place(airport.code)
 
+    def serving(self) -> dict[str, Place]:
+        """Each airport's city: its own before those it serves too, then the one of most standing.
+        Worked out once (every place's airports), not on each look-up."""
+        if self._serving is None:
+            best: dict[str, Place] = {}
+            for found in self._names.values():
+                for place, _ in found:
+                    for code in place.airports:
+                        if code not in best or (place.named, place.standing) > (best[code].named, best[code].standing):
+                            best[code] = place
+            self._serving = best
+        return self._serving
+
     def _airport_place(self, code: str) -> Place:
-        serving = [p for found in self._names.values() for p, _ in found if code in p.airports]
-        if serving:
-            best = max(serving, key=lambda p: (p.named, p.standing))  # its own city before those it serves too
-            return replace(best, airports=(code,), hint="")
+        city = self.serving().get(code)
+        if city is not None:
+            return replace(city, airports=(code,), hint="")
         airport = self._airports[code]
         display, _ = country_names(airport.country)
         return Place(airport.city or airport.name, airport.region, airport.country, display, (code,),
