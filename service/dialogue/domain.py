@@ -14,31 +14,65 @@ from pydantic import BaseModel, ConfigDict, field_serializer
 
 __all__ = [
     "SLOT_NAMES",
+    "MAX_TRAVELLERS",
+    "Airline",
     "Arrival",
     "Booking",
     "BookingStatus",
+    "Cabin",
     "City",
     "Departure",
     "Period",
     "PlaceSlot",
     "Qualifier",
+    "Return",
     "SlotName",
     "Slots",
     "Status",
+    "TripType",
+    "Travellers",
 ]
 
 Status = Literal["collecting", "confirming", "booked", "cancelled"]
 """Where a conversation stands: filling the form, awaiting "yes", just booked, or abandoned."""
 
 BookingStatus = Literal["confirmed", "cancelled"]
-SlotName = Literal["destination", "arrival", "origin", "departure"]
+SlotName = Literal[
+    "destination",
+    "arrival",
+    "origin",
+    "departure",
+    "trip",
+    "returning",
+    "travellers",
+    "cabin",
+    "airline",
+    "nonstop",
+    "traveller",
+]
 PlaceSlot = Literal["destination", "origin"]
 """The slots that hold a place."""
 Qualifier = Literal["at", "by", "before", "after", "around"]
 Period = Literal["morning", "afternoon", "evening", "night"]
 """A part of the day said instead of a time ("tomorrow morning", "in the evening", "tonight")."""
+TripType = Literal["one_way", "round_trip"]
+Cabin = Literal["economy", "premium_economy", "business", "first"]
+MAX_TRAVELLERS = 9
+"""Airlines sell at most nine seats on one booking; larger groups book as a group."""
 
-SLOT_NAMES: tuple[SlotName, ...] = ("destination", "arrival", "origin", "departure")
+SLOT_NAMES: tuple[SlotName, ...] = (
+    "destination",
+    "arrival",
+    "origin",
+    "departure",
+    "trip",
+    "returning",
+    "travellers",
+    "cabin",
+    "airline",
+    "nonstop",
+    "traveller",
+)
 
 
 class _Value(BaseModel):
@@ -79,14 +113,48 @@ class Departure(_Moment):
     date: dt.date | None = None
 
 
+class Return(_Moment):
+    """When the customer comes back, a local date where the trip began (the origin), optionally
+    a time with how it binds ("back by noon") or a part of the day."""
+
+    date: dt.date
+
+
+class Travellers(_Value):
+    """Who flies on the booking: adults and children counted apart (at least one adult)."""
+
+    adults: int = 1
+    children: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.adults + self.children
+
+
+class Airline(_Value):
+    """A preferred airline: its IATA code and name."""
+
+    code: str
+    name: str
+
+
 class Slots(_Value):
     """The booking form's values; ``None`` where the customer has not said (or we did not accept) one.
-    Which of them a booking needs is the form's to say (``form.REQUIRED_SLOTS``)."""
+    Which of them a booking needs is the form's to say (``form.missing``); a preference left
+    ``None`` books its default (one-way, one adult, economy, any airline, stops allowed)."""
 
     destination: City | None = None
     arrival: Arrival | None = None
     origin: City | None = None
     departure: Departure | None = None
+    trip: TripType | None = None
+    returning: Return | None = None
+    travellers: Travellers | None = None
+    cabin: Cabin | None = None
+    airline: Airline | None = None
+    nonstop: bool | None = None
+    traveller: str | None = None
+    """The lead traveller's name as on the passport: personal data (see ``storage`` for erasure)."""
 
 
 class Booking(_Value):
@@ -98,4 +166,13 @@ class Booking(_Value):
     arrival: Arrival
     origin: City | None = None
     departure: Departure | None = None
+    trip: TripType = "one_way"
+    returning: Return | None = None
+    travellers: Travellers = Travellers()
+    cabin: Cabin = "economy"
+    airline: Airline | None = None
+    nonstop: bool = False
+    """True: the customer asked for a nonstop flight; False: stops are fine."""
+    traveller: str | None = None
+    """The lead traveller's name; None for bookings made before names were asked, or erased."""
     created_at: dt.datetime
