@@ -160,7 +160,9 @@ class DialogueManager:
                     raise IdempotencyKeyReused("this Idempotency-Key was used for another message")
                 return TurnResult.model_validate(seen.response)
         now = self.clock()
-        state, actions = next_turn(DialogueState.from_json(stored.state), message.parse, now, reference=reference)
+        state, actions = next_turn(
+            DialogueState.from_json(stored.state), message.parse, now, reference=reference, text=message.text
+        )
         return _Plan(stored.version, state, actions, now)
 
     def _write(self, session: Session, message: _Message, planned: _Plan) -> tuple[TurnResult, list[str]]:
