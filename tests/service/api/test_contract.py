@@ -8,7 +8,14 @@ import httpx
 
 from .conftest import LiveServer, start_conversation
 
-SLOT_KEYS = {"destination", "arrival", "origin", "departure"}
+SLOT_KEYS = {
+    "destination", "arrival", "origin", "departure", "trip", "returning", "travellers", "cabin", "airline", "nonstop",
+    "traveller",
+}  # fmt: skip
+BOOKING_KEYS = {
+    "reference", "status", "destination", "arrival", "origin", "departure", "trip", "returning", "travellers", "cabin",
+    "airline", "nonstop", "traveller", "created_at",
+}  # fmt: skip
 TURN_KEYS = {"reply", "status", "slots", "missing", "booking", "understood"}
 
 
@@ -43,11 +50,17 @@ def test_booking_by_chat_then_read_and_cancel(client: httpx.Client) -> None:
     booking = booked["booking"]
     assert booking["status"] == "confirmed" and booking["destination"]["city"] == "Taipei"
     assert booking["arrival"]["date"] == "2027-11-02"
-    assert set(booking) == {"reference", "status", "destination", "arrival", "origin", "departure", "created_at"}
+    assert set(booking) == BOOKING_KEYS
+    # what the customer did not say is booked as the defaults: one-way, one adult, economy, no preference
+    assert {k: booking[k] for k in ("trip", "returning", "travellers", "cabin", "airline", "nonstop")} == {
+        "trip": "one_way", "returning": None, "travellers": {"adults": 1, "children": 0}, "cabin": "economy",
+        "airline": None, "nonstop": False,
+    }  # fmt: skip
     reference = booking["reference"]
 
     view = client.get(f"/api/v1/conversations/{conversation}", headers=auth).json()
     assert view["status"] == "booked" and [b["reference"] for b in view["bookings"]] == [reference]
+    assert view["personal_data_erased_at"] is None
     assert [t["user"] for t in view["turns"]] == [None, "I want to arrive in Taipei on Nov. 2nd", "yes"]
 
     assert client.get(f"/api/v1/bookings/{reference}", headers=auth).json() == booking
