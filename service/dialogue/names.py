@@ -36,7 +36,8 @@ _LEAD_IN = re.compile(
     re.IGNORECASE,
 )
 _SAID_ON_PURPOSE = re.compile(
-    r"(?:^|\s)(?:(?:my|his|her|their|our|the|passenger'?s?|traveller'?s?|traveler'?s?)\s+)?(?:full\s+)?name"
+    r"(?:^|\s)(?:(?:(?:my|his|her|their|our|the|passenger'?s?|traveller'?s?|traveler'?s?)\s+)?(?:full\s+)?name"
+    r"|(?:the\s+)?(?:passenger|traveller|traveler))"
     r"\s*(?:is|will be|should be|to|:|=)\s*(?P<name>\S.*)$",
     re.IGNORECASE,
 )

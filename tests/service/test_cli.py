@@ -16,7 +16,7 @@ from service.manager import DialogueManager
 from service.storage import make_engine, make_sessions, migrate
 from service.storage.tables import BookingRow
 from tests.service.conftest import NOW, LexicalParser, send
-from tests.service.personal import NAME, NAME_WORDS, SAYING_IT, everything_stored, hold_name
+from tests.service.personal import NAME, NAME_WORDS, SAYING_IT, everything_stored
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
@@ -53,7 +53,7 @@ def test_the_database_url_comes_from_the_environment(tmp_path: Path, monkeypatch
 
 def test_chat_reads_piped_lines_and_books(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'chat.db'}"
-    lines = ["hi", "i want to arrive in taipei on november 2nd", "no, make it the 3rd", "yes"]
+    lines = ["hi", "i want to arrive in taipei on november 2nd", "no, make it the 3rd", "Mei-Ling Chen", "yes"]
     completed = subprocess.run(
         [sys.executable, "-m", "service.cli", "chat", "--database-url", url, "--now", "2026-11-26T10:00:00Z",
          "--device", "cpu"],
@@ -67,7 +67,7 @@ def test_chat_reads_piped_lines_and_books(tmp_path: Path) -> None:
     out = completed.stdout.splitlines()
     assert out[0] == "bot> Hi! I can book you a flight. Where do you want to fly to?"
     assert [line for line in out if line.startswith("you> ")] == [f"you> {line}" for line in lines]
-    assert "Taipei (TPE, TSA), arriving on Wednesday, November 3, 2027" in out[-3]
+    assert "Taipei (TPE, TSA), arriving on Wednesday, November 3, 2027" in out[-3] and "Mei-Ling Chen" in out[-3]
     assert out[-1].startswith("bot> Booked! Your reference is ")
     engine = make_engine(url)
     with engine.connect() as connection:
@@ -94,7 +94,6 @@ def test_erase_removes_a_conversations_names(backend: str, request: pytest.Fixtu
         for text in SAYING_IT:
             send(manager, LexicalParser(), conversation_id=conversation.conversation_id, token=conversation.token,
                  text=text)  # fmt: skip
-        hold_name(sessions, conversation.conversation_id)
         send(manager, LexicalParser(), conversation_id=conversation.conversation_id, token=conversation.token,
              text="yes")  # fmt: skip
         assert NAME in everything_stored(sessions, conversation.conversation_id)
@@ -102,7 +101,7 @@ def test_erase_removes_a_conversations_names(backend: str, request: pytest.Fixtu
         result = runner.invoke(app, ["erase", conversation.conversation_id.upper(), "--database-url", url])
         assert result.exit_code == 0, result.output
         assert f"conversation {conversation.conversation_id}: personal data erased at" in result.output
-        assert "(1 bookings and 3 turns changed now)" in result.output
+        assert "(1 bookings and 5 turns changed now)" in result.output
         assert NAME_WORDS.search(everything_stored(sessions, conversation.conversation_id)) is None
         again = runner.invoke(app, ["erase", conversation.conversation_id, "--database-url", url])
         assert again.exit_code == 0 and "(0 bookings and 0 turns changed now)" in again.output
