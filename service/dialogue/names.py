@@ -20,6 +20,7 @@ from model.tokenize import tokenize
 
 from . import lexicon
 from .dates import find_moments
+from .places import gazetteer
 from .preferences import Found, Words
 
 __all__ = ["MAX_NAME", "read_traveller", "valid_name"]
@@ -77,4 +78,6 @@ def read_traveller(words: Words) -> list[Found]:
     tokens = tokenize(candidate)
     if not tokens or any(t in _NOT_NAME_WORDS for t in tokens) or find_moments(tokens):
         return []  # "to denver", "yes", "the 5th": an answer, but not a name
+    if len(tokens) == 1 and gazetteer().well_known(tokens[0]):
+        return []  # "Charlotte please": passports print a surname too, so a lone city's name is the city
     return [Found("traveller", candidate, 0, n)]

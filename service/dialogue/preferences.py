@@ -200,6 +200,10 @@ def read_travellers(words: Words) -> list[Found]:
             used += [i, i + 1]
     if people is not None:
         adults = max(adults, people - children) if adults == 0 else adults
+    if children and not adults:  # "me and my husband and our two kids": the adults are the speaker's party
+        companions = _companions(words)
+        adults = companions[0][0] if companions is not None else 1
+        used += companions[1] if companions is not None else []
     counted = bool(used)
     if not counted:
         for a, b in _find(words, _GROUP):

@@ -313,7 +313,7 @@ def _moment_role(
             cue = "departure" if word in lexicon.DEPART_CUES else "arrival"
             break
     tagged = [tag[2:] for tag in tags[moment.start : moment.end] if tag != "O"]
-    if cue == "returning" or (cue is None and any(t.startswith("return_") for t in tagged)):
+    if cue == "returning":  # not the tagger's rare, noisy return_* tags: "on christmas day" is no return
         return "returning", True
     if any(t.startswith("arrive_") for t in tagged):
         return "arrival", True

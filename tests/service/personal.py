@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.storage.tables import BookingRow, ConversationRow, TurnRow
 
-
 NAME = "Zebulon Quixote-Marsh"
 NAME_WORDS = re.compile(r"zebulon|quixote|marsh", re.IGNORECASE)
 SAYING_IT = ("my name is ZEBULON QUIXOTE-MARSH", "to denver", "december 5th", "the traveller is Zebulon Quixote-Marsh")

@@ -64,7 +64,8 @@ def test_booking_by_chat_then_read_and_cancel(client: httpx.Client) -> None:
     view = client.get(f"/api/v1/conversations/{conversation}", headers=auth).json()
     assert view["status"] == "booked" and [b["reference"] for b in view["bookings"]] == [reference]
     assert view["personal_data_erased_at"] is None
-    assert [t["user"] for t in view["turns"]] == [None, "I want to arrive in Taipei on Nov. 2nd", "Chen Mei-Ling", "yes"]
+    said = [None, "I want to arrive in Taipei on Nov. 2nd", "Chen Mei-Ling", "yes"]
+    assert [t["user"] for t in view["turns"]] == said
     assert booking["traveller"] == "Chen Mei-Ling"
 
     assert client.get(f"/api/v1/bookings/{reference}", headers=auth).json() == booking
