@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from . import messages
-from .dates import local_now, resolve_date, zone
+from .dates import calendar_phrase, local_now, resolve_date, zone
 from .domain import City, PlaceSlot
 from .form import CONFIDENCE_FLOOR, FORM, MOMENT_SLOTS, FormSlot, MomentValue, Problem, form_slot
 from .places import Ambiguous, Place, Region, Resolved, Unknown, gazetteer
@@ -67,6 +67,9 @@ def _last_of_each(values: tuple[Found, ...]) -> list[Found]:
 
 
 def _take_said(turn: Turn, spec: FormSlot, value: object) -> None:
+    held = getattr(turn.state.slots, spec.name)
+    if value is not None and spec.combine is not None:
+        value = spec.combine(held, value)
     if value is not None and spec.check is not None:
         problem = spec.check(value, turn.state.slots, turn.now)
         if problem is not None:
@@ -236,10 +239,12 @@ def _zone(turn: Turn, spec: FormSlot) -> str | None:
 # --- moments: the arrival and the departure ---------------------------------------------------
 
 
-def _counting_from(turn: Turn, spec: FormSlot, timezone: str | None) -> dt.datetime:
-    """The moment a date phrase counts from: now, or the start of the day of the moment the row
-    counts from when that is later (the arrival, for the return)."""
-    start = getattr(turn.state.slots, spec.counts_from) if spec.counts_from is not None else None
+def _counting_from(turn: Turn, spec: FormSlot, timezone: str | None, phrase: str) -> dt.datetime:
+    """The moment a date phrase counts from: now, or, for a day of the calendar or week, the start
+    of the day of the moment the row counts from when that is later (the arrival, for the return):
+    "back on sunday" is the Sunday after the arrival, "back tomorrow" still tomorrow."""
+    counted = spec.counts_from is not None and calendar_phrase(phrase)
+    start = getattr(turn.state.slots, spec.counts_from) if counted else None  # type: ignore[arg-type]
     if start is None or start.date is None or start.date <= local_now(turn.now, timezone).date():
         return turn.now
     return dt.datetime.combine(start.date, dt.time(), tzinfo=zone(timezone)).astimezone(dt.UTC)
@@ -256,7 +261,7 @@ def _read_date(
             candidate = None
         if candidate is not None and candidate >= local_now(turn.now, timezone).date():
             return candidate
-    return resolve_date(phrase, _counting_from(turn, spec, timezone), timezone)
+    return resolve_date(phrase, _counting_from(turn, spec, timezone, phrase), timezone)
 
 
 def _take_moment(turn: Turn, spec: FormSlot, mention: MomentMention) -> None:
@@ -343,7 +348,7 @@ def _reread(turn: Turn, spec: FormSlot) -> None:
     if current is None or phrase is None:
         return
     timezone = _zone(turn, spec)
-    date = resolve_date(phrase, _counting_from(turn, spec, timezone), timezone)
+    date = resolve_date(phrase, _counting_from(turn, spec, timezone, phrase), timezone)
     if date is None or date == current.date:
         return
     moved = current.model_copy(update={"date": date})

@@ -134,6 +134,14 @@ def check_travellers(travellers: object, slots: Slots, local_now: dt.datetime) -
     return None
 
 
+def add_children(held: object, said: object) -> object:
+    """Children said alone ("and our two kids") travel with the adults already on the form."""
+    assert isinstance(said, Travellers)
+    if said.adults == 0 and isinstance(held, Travellers):
+        return Travellers(adults=held.adults, children=said.children)
+    return said
+
+
 def check_traveller(name: object, slots: Slots, local_now: dt.datetime) -> Problem | None:
     return None if isinstance(name, str) and valid_name(name) else Problem("bad_name")
 
@@ -178,6 +186,8 @@ class FormSlot:
     """False: the value no longer applies and is dropped (a return once the trip is one-way)."""
     implies: tuple[tuple[SlotName, object], ...] = ()
     """Values set along with this one (a return makes the trip a round trip)."""
+    combine: Callable[[object, object], object] | None = None
+    """How a value said joins the one the slot holds ("and our two kids" adds children to the adults)."""
 
     @property
     def kind(self) -> Literal["place", "moment", "said"]:
@@ -290,6 +300,7 @@ FORM: tuple[FormSlot, ...] = (
         '"2 adults and a child".',
         read=read_travellers,
         check=check_travellers,
+        combine=add_children,
     ),
     FormSlot(
         "traveller",

@@ -201,8 +201,8 @@ def read_travellers(words: Words) -> list[Found]:
     if people is not None:
         adults = max(adults, people - children) if adults == 0 else adults
     if children and not adults:  # "me and my husband and our two kids": the adults are the speaker's party
-        companions = _companions(words)
-        adults = companions[0][0] if companions is not None else 1
+        companions = _companions(words)  # none ("and two kids"): 0 adults, the form keeps the ones it has
+        adults = companions[0][0] if companions is not None else 0
         used += companions[1] if companions is not None else []
     counted = bool(used)
     if not counted:
