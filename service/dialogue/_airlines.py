@@ -69,7 +69,7 @@ AIRLINES: tuple[AirlineEntry, ...] = (
     _entry("VS", "Virgin Atlantic", "virgin atlantic"),
     _entry("TK", "Turkish Airlines", "turkish airlines|turkish airline", "turkish"),
     # Middle East, Africa
-    _entry("EK", "Emirates", "emirates airline", "emirates"),
+    _entry("EK", "Emirates", "emirates|emirates airline"),
     _entry("QR", "Qatar Airways", "qatar airways", "qatar"),
     _entry("EY", "Etihad Airways", "etihad|etihad airways"),
     _entry("LY", "El Al", "el al"),

@@ -59,7 +59,7 @@ ARRIVE_CUES = frozenset(
     {"arrive", "arriving", "arrives", "arrival", "land", "landing", "lands", "reach", "be", "get", "there"}
 )
 DEPART_CUES = frozenset({"leave", "leaving", "leaves", "depart", "departing", "departs", "departure", "out"})
-RETURN_CUES = frozenset({"return", "returning", "returns", "back", "inbound", "homebound"})
+RETURN_CUES = frozenset({"return", "returning", "returns", "back", "inbound", "homebound", "home"})
 """Words before a date or time that make it the return: "back on the 20th", "returning Sunday"."""
 
 # Words that carry no slot value: a message made only of these and one place name is a bare answer.

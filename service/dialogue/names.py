@@ -59,9 +59,18 @@ def valid_name(name: str) -> bool:
     return not re.search(r"[ \-']{2,}", name)
 
 
+_TITLE = re.compile(r"^(?:mr|mrs|ms|miss|mx|dr|prof)\.?\s+", re.IGNORECASE)
+_SURNAME_FIRST = re.compile(r"^([^,]+),\s*([^,]+)$")
+
+
 def _cleaned(text: str) -> str:
+    """The name as typed, less what passports do not print: a title ("Ms."), "please"; "O'Hara,
+    Scarlett" (surname first, as forms ask) reads "Scarlett O'Hara"."""
     text = unicodedata.normalize("NFC", text).replace("\u2019", "'").replace("\u02bc", "'")
-    text = _TRAILER.sub("", text.strip())
+    text = _TITLE.sub("", _TRAILER.sub("", text.strip()))
+    surname_first = _SURNAME_FIRST.match(text)
+    if surname_first:
+        text = f"{surname_first.group(2)} {surname_first.group(1)}"
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -265,7 +265,7 @@ def _companions(words: Words) -> tuple[tuple[int, int], list[int]] | None:
 _CABINS: dict[Cabin, tuple[tuple[str, ...], ...]] = {
     "premium_economy": _phrases("premium economy|premium economy class|premium-economy|premium class|premium"),
     "business": _phrases("business class|business-class|business"),
-    "first": _phrases("first class|first-class|1st class|in first"),
+    "first": _phrases("first class|first-class|1st class|in first|fly first|flying first"),
     "economy": _phrases("economy class|economy|coach class|coach|standard class|thrift|cheapest class"),
 }
 _NOT_CABIN_AFTER = frozenset({"trip", "trips", "meeting", "meetings", "travel", "traveller", "traveler", "conference",
@@ -327,7 +327,8 @@ def read_airline(words: Words) -> list[Found]:
 
 _NONSTOP = _phrases("nonstop|non-stop|non stop|nonstops|direct flight|direct flights|direct|no stops|no stop|"
                     "without stops|without stopping|without a stop|no layovers|no layover|no connections|"
-                    "no connection|no stopovers")  # fmt: skip
+                    "no connection|no stopovers|don't want any stops|dont want any stops|don't want stops|no stopping|"
+                    "not stopping")  # fmt: skip
 _STOPS_FINE = _phrases("stops are fine|stops are ok|stops are okay|a stop is fine|a stop is ok|one stop is fine|"
                        "one stop is ok|connections are fine|connecting is fine|don't mind stops|dont mind stops|"
                        "don't mind a stop|doesn't have to be nonstop|does not have to be nonstop|"
