@@ -42,6 +42,8 @@ _SAID_ON_PURPOSE = re.compile(
     r"\s*(?:is|will be|should be|to|:|=)\s*(?P<name>\S.*)$",
     re.IGNORECASE,
 )
+_CLAUSE_END = re.compile(r"\s*[,;!?]\s*|\.\s+(?=\S+\s+\S)|\s+(?:and|to|from|on|for|arriving|leaving|flying)\s+",
+                         re.IGNORECASE)
 _TRAILER = re.compile(r"(?:[\s,]+(?:please|pls|thanks|thank you|thx))*[\s.!,]*$", re.IGNORECASE)
 _NOT_NAME_WORDS = lexicon.FILLERS | {w for phrases in lexicon.ACT_PHRASES.values() for p in phrases for w in p}
 
@@ -78,9 +80,14 @@ def read_traveller(words: Words) -> list[Found]:
     """The name said on purpose anywhere, or the whole answer when the bot asked for the name."""
     text, n = words.text, len(words.tokens)
     said = _SAID_ON_PURPOSE.search(text)
-    if said is not None:
+    if said is not None:  # "my name is Ana Sousa, to Lisbon on the 12th": the name ends at the next clause
+        title = _TITLE.match(said.group("name"))
+        skip = title.end() if title else 0
+        name = _CLAUSE_END.split(said.group("name")[skip:], maxsplit=1)[0]
         start = len(tokenize(text[: said.start()]))
-        return [Found("traveller", _cleaned(said.group("name")), start, n)]
+        end = len(tokenize(text[: said.start("name") + skip + len(name)]))
+        whole = skip + len(name) == len(said.group("name"))
+        return [Found("traveller", _cleaned(name), start, n if whole else end)]
     if words.asked != "traveller" or any(t is None for t in words.tokens):
         return []
     candidate = _cleaned(_LEAD_IN.sub("", text.strip(), count=1))

@@ -147,9 +147,9 @@ def say(http: httpx.Client, conversation: Conversation, text: str, key: str | No
 
 
 def arrival_message(city: str = "denver", days_ahead: int = 45) -> str:
-    """A message that fills both required slots: a date well ahead of the server's real clock."""
+    """A message that fills every required slot: a date well ahead of the server's real clock, and the name."""
     day = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=days_ahead)
-    return f"I want to arrive in {city} on {day:%B} {day.day}"
+    return f"I want to arrive in {city} on {day:%B} {day.day}, the name is Ana Sousa"
 
 
 def confirming(http: httpx.Client, text: str | None = None) -> Conversation:

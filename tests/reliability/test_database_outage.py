@@ -46,7 +46,7 @@ def test_a_database_restart_mid_conversation_answers_503_then_carries_on(
         request = arrival_message("denver")
         booking_customer = confirming(http, request)
         chatting = start_conversation(http)
-        assert say(http, chatting, "to boston").json()["missing"] == ["arrival"]
+        assert say(http, chatting, "to boston").json()["missing"] == ["arrival", "traveller"]
 
         private_postgres.stop("immediate")
         try:
@@ -74,7 +74,7 @@ def test_a_database_restart_mid_conversation_answers_503_then_carries_on(
 
         view = transcript(http, chatting)
         assert [t["user"] for t in view["turns"]] == [None, "to boston"], "the refused message must not be stored"
-        assert view["slots"]["destination"]["city"] == "Boston" and view["missing"] == ["arrival"]
+        assert view["slots"]["destination"]["city"] == "Boston" and view["missing"] == ["arrival", "traveller"]
         view = transcript(http, booking_customer)
         assert [t["user"] for t in view["turns"]] == [None, request, "yes"]
         assert [b["reference"] for b in view["bookings"]] == [booked.json()["booking"]["reference"]]

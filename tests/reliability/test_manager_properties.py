@@ -51,8 +51,8 @@ utterances = st.one_of(
 ).map(lambda text: [text])
 BOOKABLE = ["june 5th", "december 24", "nov. 2nd", "by 5 pm on january 12", "tomorrow", "the 3rd"]
 a_booking = st.tuples(
-    st.builds("I want to arrive in {} on {}".format, st.sampled_from(["denver", "boston", "taipei"]),
-              st.sampled_from(BOOKABLE)),
+    st.builds("I want to arrive in {} on {}, the name is {}".format, st.sampled_from(["denver", "boston", "taipei"]),
+              st.sampled_from(BOOKABLE), st.sampled_from(["Ana Sousa", "李小龍", "Siobhán O'Brien"])),
     st.sampled_from(["yes", "yes please", "yes", "book it", "no, to paris", "no", "cancel"]),
     st.sampled_from([REPLAY, CANCEL_MINE, CANCEL_MINE, "yes"]),
 ).map(list)  # fmt: skip
