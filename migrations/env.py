@@ -19,7 +19,33 @@ def _url() -> str:
     return config.attributes.get("database_url") or config.get_main_option("sqlalchemy.url") or Settings().database_url
 
 
+def _sqlite_foreign_keys(connection: Connection, on: bool) -> None:
+    """SQLite alters a table by copying it, dropping the old one and renaming the copy; with
+    foreign keys enforced, dropping ``conversations`` would cascade and delete every booking
+    and turn. So they are off while migrations run (the PRAGMA only takes effect outside a
+    transaction: it is sent on the driver's own autocommit connection), and checked after."""
+    driver = connection.connection.driver_connection
+    if not on:
+        driver.execute("PRAGMA foreign_keys = OFF")
+        return
+    broken = driver.execute("PRAGMA foreign_key_check").fetchall()
+    driver.execute("PRAGMA foreign_keys = ON")
+    if broken:
+        raise RuntimeError(f"the migration left rows whose foreign keys point nowhere: {broken[:5]}")
+
+
 def _run(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite" and not connection.in_transaction()
+    if sqlite:
+        _sqlite_foreign_keys(connection, on=False)
+    try:
+        _migrate(connection)
+    finally:
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=True)
+
+
+def _migrate(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

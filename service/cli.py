@@ -3,7 +3,7 @@
 The tagger's commands (``tag``, ``train``, ``evaluate``, ``ensemble``, ``card``,
 ``calibrate``, ``unseen-cities``) live with the tagger in ``model/cli.py`` and are merged
 in at the top level here, so ``ticketbot train ...`` is typed as before; this module adds
-``chat``, ``serve`` and ``db ...``.
+``chat``, ``serve``, ``erase`` and ``db ...``.
 """
 
 from __future__ import annotations
@@ -78,6 +78,39 @@ def db_current(database_url: DatabaseOption = None) -> None:
 
     settings = _settings(database_url)
     console.print(f"current {migrate.current(settings.database_url)}, head {migrate.head()}", highlight=False)
+
+
+@app.command()
+def erase(
+    conversation_id: Annotated[str, typer.Argument(help="The conversation's id (32 hex digits).")],
+    database_url: DatabaseOption = None,
+) -> None:
+    """Erase a conversation's personal data on request: every traveller name in its bookings, state and
+    transcript. The bookings stay; a repeat erases nothing more."""
+    from service.errors import ConversationNotFound, ServiceError
+    from service.manager import DialogueManager
+    from service.storage import make_engine, make_sessions, migrate
+
+    settings = _settings(database_url)
+    at, newest = migrate.current(settings.database_url), migrate.head()
+    if at != newest:
+        raise fail(f"the database is at revision {at}, not {newest}: run `ticketbot db upgrade` first")
+    engine = make_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    try:
+        done = DialogueManager(sessions=make_sessions(engine)).erase_personal_data_as_operator(
+            conversation_id=conversation_id.strip().lower()
+        )
+    except ConversationNotFound:
+        raise fail(f"no conversation {conversation_id!r} in this database") from None
+    except ServiceError as error:
+        raise fail(str(error)) from None
+    finally:
+        engine.dispose()
+    console.print(
+        f"conversation {done.conversation_id}: personal data erased at {done.erased_at.isoformat()} "
+        f"({done.bookings} bookings and {done.turns} turns changed now)",
+        highlight=False,
+    )
 
 
 def _clock(now: str | None):

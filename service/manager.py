@@ -25,8 +25,8 @@ from model import Parse
 
 from .dialogue import Action, Book, Booking, CancelBooking, DialogueState, Say, messages, next_turn, opening
 from .errors import BookingNotFound, ConversationNotFound, IdempotencyKeyReused
-from .results import ConversationView, NewConversation, TranscriptTurn, TurnResult, Understood
-from .storage import new_reference, repository
+from .results import ConversationView, NewConversation, PersonalDataErased, TranscriptTurn, TurnResult, Understood
+from .storage import erasure, new_reference, repository
 from .storage.transactions import RetryPolicy, Transactions
 from .tokens import hash_token, new_token, token_matches
 
@@ -160,7 +160,9 @@ class DialogueManager:
                     raise IdempotencyKeyReused("this Idempotency-Key was used for another message")
                 return TurnResult.model_validate(seen.response)
         now = self.clock()
-        state, actions = next_turn(DialogueState.from_json(stored.state), message.parse, now, reference=reference)
+        state, actions = next_turn(
+            DialogueState.from_json(stored.state), message.parse, now, reference=reference, text=message.text
+        )
         return _Plan(stored.version, state, actions, now)
 
     def _write(self, session: Session, message: _Message, planned: _Plan) -> tuple[TurnResult, list[str]]:
@@ -228,9 +230,35 @@ class DialogueManager:
                 turns=[TranscriptTurn(seq=t.seq, user=t.user_text, reply=t.reply, status=t.status, at=t.created_at)
                        for t in turns],
                 created_at=stored.created_at, updated_at=stored.updated_at,
+                personal_data_erased_at=stored.personal_data_erased_at,
             )  # fmt: skip
 
         return self.transactions.run(work, read_only=True)
+
+    # personal data -----------------------------------------------------------------------
+    def erase_personal_data(self, *, conversation_id: str, token: str) -> PersonalDataErased:
+        """Erase the conversation's traveller names everywhere (``storage.erasure``), for its token; idempotent."""
+        return self._erase(conversation_id, token)
+
+    def erase_personal_data_as_operator(self, *, conversation_id: str) -> PersonalDataErased:
+        """The same for an operator, whom the caller has authorised (the admin key, the command line)."""
+        return self._erase(conversation_id, None)
+
+    def _erase(self, conversation_id: str, token: str | None) -> PersonalDataErased:
+        def work(session: Session) -> erasure.Erasure:
+            if token is not None:
+                self._open(session, conversation_id, token, lock=True)
+            done = erasure.erase_personal_data(session, conversation_id=conversation_id, now=self.clock())
+            if done is None:
+                raise ConversationNotFound("no such conversation")
+            return done
+
+        done = self.transactions.run(work)
+        log.info("personal data erased for conversation %s (%d bookings, %d turns)", conversation_id, done.bookings,
+                 done.turns)  # fmt: skip
+        return PersonalDataErased(
+            conversation_id=done.conversation_id, erased_at=done.erased_at, bookings=done.bookings, turns=done.turns
+        )
 
     # bookings ----------------------------------------------------------------------------
     def _owned(self, session: Session, reference: str, token: str, *, lock: bool = False) -> Booking:

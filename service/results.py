@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from model import Parse
 
@@ -17,6 +17,7 @@ from .dialogue import Booking, SlotName, Slots, Status
 __all__ = [
     "ConversationView",
     "NewConversation",
+    "PersonalDataErased",
     "TaggedToken",
     "TranscriptTurn",
     "TurnResult",
@@ -97,3 +98,18 @@ class ConversationView(_Out):
     turns: list[TranscriptTurn]
     created_at: dt.datetime
     updated_at: dt.datetime
+    personal_data_erased_at: dt.datetime | None = Field(
+        default=None, description="When the conversation's personal data was last erased on request; null: never."
+    )
+
+
+class PersonalDataErased(_Out):
+    """What erasing a conversation's personal data did (the traveller names, wherever they were kept)."""
+
+    conversation_id: str
+    erased_at: dt.datetime = Field(
+        description="When the conversation's personal data was last erased; a repeat that finds nothing left "
+        "to erase gives that earlier time."
+    )
+    bookings: int = Field(description="Bookings whose traveller name this request removed (0 on a repeat).")
+    turns: int = Field(description="Transcript turns this request redacted (0 on a repeat).")

@@ -47,7 +47,10 @@ class Settings(BaseSettings):
     workers: Annotated[int, Field(ge=1, description="Server processes; each loads its own tagger.")] = 1
     admin_key: Annotated[
         SecretStr | None,
-        Field(description="Key for `GET /api/v1/bookings` (header X-Admin-Key); unset disables it."),
+        Field(
+            description="Operators' key (header X-Admin-Key) for `GET /api/v1/bookings` and erasing a "
+            "conversation's personal data; unset disables it."
+        ),
     ] = None
     cors_origins: Annotated[
         list[str],

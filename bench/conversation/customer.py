@@ -30,6 +30,10 @@ _DID_YOU_MEAN = re.compile(r"Did you mean (?P<label>.+?)\?")
 _ASK_PLACE = re.compile(r"(Where do you want to fly to\?|Which city in .+ do you want to fly (?P<way>to|from)\?)")
 _ASK_ARRIVAL = re.compile(r"(When do you need to arrive|On what date do you need to arrive)")
 _ASK_ORIGIN = re.compile(r"Where are you flying from\?")
+_ASK_NAME = re.compile(r"Who is travelling\?|traveller's name as on the passport")
+_ASK_RETURN = re.compile(r"When do you want to come back\?|On what date do you want to come back\?|date you fly back")
+_CABINS = {"economy": "economy", "premium_economy": "premium economy", "business": "business class",
+           "first": "first class"}  # fmt: skip
 
 
 def _plain(text: str) -> str:
@@ -133,8 +137,19 @@ class Customer:
                 self.outcome.needless.append("asked for the arrival again")
             self.said.add("arrival")
             return goal.arrival_answer
+        if _ASK_RETURN.search(text):
+            if "returning" in self.said and "couldn't" not in text and "passed" not in text \
+                    and "before you arrive" not in text:  # fmt: skip
+                self.outcome.needless.append("asked for the return again")
+            self.said.add("returning")
+            return goal.returning_answer or "it's one-way"
         if _ASK_ORIGIN.search(text):
             return f"from {goal.origin.said}" if goal.origin else "it doesn't matter"
+        if _ASK_NAME.search(text):
+            if "traveller" in self.said and "A name as on the passport" not in text:
+                self.outcome.needless.append("asked for the name again")
+            self.said.add("traveller")
+            return goal.traveller
         if "What would you like to change?" in text:
             return self._correction(reply["slots"])
         # anything else: restate what the form still misses
@@ -143,6 +158,8 @@ class Customer:
             return f"to {goal.destination.said}"
         if "arrival" in missing:
             return goal.arrival_answer
+        if "traveller" in missing:
+            return goal.traveller
         if reply["status"] in ("booked", "cancelled"):
             self.outcome.corrections += 1
             return f"to {goal.destination.said} {goal.arrival_answer}"
@@ -168,6 +185,19 @@ class Customer:
             wrong.append("origin")
         if not matches_moment(goal.departure, slots.get("departure")):
             wrong.append("departure")
+        if not matches_moment(goal.returning, slots.get("returning")):
+            wrong.append("returning")
+        travellers = slots.get("travellers") or {"adults": 1, "children": 0}
+        if (travellers["adults"], travellers["children"]) != goal.travellers:
+            wrong.append("travellers")
+        if (slots.get("cabin") or "economy") != goal.cabin:
+            wrong.append("cabin")
+        if (slots.get("airline") or {}).get("code") != goal.airline:
+            wrong.append("airline")
+        if bool(slots.get("nonstop")) != goal.nonstop:
+            wrong.append("nonstop")
+        if slots.get("traveller") != goal.traveller:
+            wrong.append("traveller")
         return wrong
 
     def _confirm(self, slots: dict[str, Any]) -> str | None:
@@ -191,6 +221,24 @@ class Customer:
             return f"no, from {goal.origin.said}"
         if slot == "departure" and goal.departure is not None and goal.departure_answer:
             return f"no, leaving {goal.departure_answer}"
+        return self._other_correction(slot, slots)
+
+    def _other_correction(self, slot: str, slots: dict[str, Any]) -> str | None:
+        goal = self.goal
+        if slot == "returning":
+            return f"no, coming back {goal.returning_answer}" if goal.returning else "no, it's one-way"
+        if slot == "travellers":
+            adults, children = goal.travellers
+            said = f"{adults} adult{'s' if adults > 1 else ''}"
+            return f"no, {said} and {children} child{'ren' if children > 1 else ''}" if children else f"no, {said}"
+        if slot == "cabin":
+            return f"no, {_CABINS[goal.cabin]}"
+        if slot == "airline":
+            return f"no, on {goal.airline_said}" if goal.airline_said else "no, any airline"
+        if slot == "nonstop":
+            return "no, nonstop please" if goal.nonstop else "no, stops are fine"
+        if slot == "traveller":
+            return f"the name is {goal.traveller}"
         self.outcome.why = f"the bot holds a {slot} the customer never gave: {slots.get(slot)}"
         return None
 

@@ -1,4 +1,4 @@
-"""The customers' goals: what each wants booked and how they say it, in nine kinds.
+"""The customers' goals: what each wants booked and how they say it, in twelve kinds.
 
 Written for this benchmark, not drawn from any test set: the places are real places and
 the phrasings are the ways people type to a booking assistant (other names, airports,
@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from .model import Goal, Moment, Place
 
@@ -29,7 +30,18 @@ KINDS = {
     "ambiguous": "ambiguous names",
     "flows": "flows (cancel, start over, second booking)",
     "mistakes": "unknown places, past dates, gibberish",
+    "trips": "return trips",
+    "party": "travellers, cabin, airline, nonstop",
+    "names": "the traveller's name",
 }
+# the names customers travel under (every goal has one): many scripts, accents, hyphens, apostrophes
+NAMES = [
+    "Ana Sousa", "Björn Ødegård", "Siobhán O'Brien", "李小龍", "Мария Иванова", "Jean-Luc Moreau", "Nguyễn Thị Lan",
+    "José Núñez", "Aoife Ní Bhraonáin", "محمد علي", "Zoë Van der Berg", "Priya Ramanathan", "Kwame Mensah",
+    "Ólafur Jónsson", "Łucja Wąsowska", "Şebnem Yıldız",  # noqa: RUF001 (Turkish dotless i)
+    "佐藤 花子", "Tomás O'Connor-Reyes", "Ngozi Okafor",
+    "Dvořák Antonín",
+]  # fmt: skip
 
 # airport, how it is said, what the customer answers to "which one?"
 WORLD = [
@@ -431,21 +443,25 @@ def _flows(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
     rng.shuffle(cities)
     preludes = [
         (["to {x} on {xd}", "cancel"], True), (["to {x} on {xd}", "start over"], True),
-        (["to {x}", "start over"], True), (["to {x} on {xd}", "yes"], False), (["to {x} on {xd}", "cancel this"], True),
+        (["to {x}", "start over"], True), (["to {x} on {xd}", "{name}", "yes"], False),
+        (["to {x} on {xd}", "cancel this"], True),
         (["to {x} on {xd}", "never mind, start again"], True), (["hello", "what can you do?"], False),
-        (["hi there"], False), (["to {x} on {xd}", "yes", "thanks!"], False), (["to {x} on {xd}", "no"], True),
+        (["hi there"], False), (["to {x} on {xd}", "{name}", "yes", "thanks!"], False),
+        (["to {x} on {xd}", "{name}", "no"], True),
     ]  # fmt: skip
     for round_ in range(3):
         for prelude, abandons in preludes:
             (_, x), (da, d) = cities[(2 * number) % len(cities)], cities[(2 * number + 1) % len(cities)]
             _xd, x_said = cal.plain()
             date, said_date = cal.plain()
-            opening = [m.format(x=x, xd=x_said) for m in prelude] + [f"{rng.choice(TO).format(d)} on {said_date}"]
+            name = NAMES[number % len(NAMES)]  # who travels, on the first request and on this one
+            opening = [m.format(x=x, xd=x_said, name=name) for m in prelude]
+            opening.append(f"{rng.choice(TO).format(d)} on {said_date}")
             if round_ == 2 and prelude[-1] != "no":  # the date as the answer to "when?" instead
                 opening[-1] = rng.choice(TO).format(d)
             said = {"destination", "arrival"} if said_date in opening[-1] else {"destination"}
             yield _goal("flows", number, _place(da, d), Moment(date), opening, f"on {said_date}", said,
-                        cancel_first=abandons)  # fmt: skip
+                        cancel_first=abandons, traveller=name)  # fmt: skip
             number += 1
 
 
@@ -487,4 +503,10 @@ def goals(now: dt.datetime, seed: int = 7) -> list[Goal]:
     made: list[Goal] = []
     for family in (_places, _airports, _dates, _times, _structure, _corrections, _ambiguous, _flows, _mistakes):
         made.extend(family(cal, rng))
+    made = [goal if goal.kind == "flows" else replace(goal, traveller=NAMES[i % len(NAMES)])
+            for i, goal in enumerate(made)]  # fmt: skip
+    from .trips import names, party, trips  # they build on this module's calendar and places
+
+    for family in (trips, party, names):
+        made.extend(family(cal, random.Random(f"{seed}-{family.__name__}")))
     return made

@@ -54,6 +54,19 @@ class Goal:
     """Corrections the opening itself makes; they do not count against a clean success."""
     cancel_first: bool = False
     """A flows goal: the script abandons a first request ("cancel", "start over")."""
+    traveller: str = "Ana Sousa"
+    """The name as on the passport: the answer to "Who is travelling?", and what must be booked."""
+    returning: Moment | None = None
+    """A round trip's return (None: one-way)."""
+    returning_answer: str | None = None
+    """What the customer says when asked when they come back."""
+    travellers: tuple[int, int] = (1, 0)
+    """(adults, children)."""
+    cabin: str = "economy"
+    airline: str | None = None
+    """The preferred airline's IATA code."""
+    airline_said: str | None = None
+    nonstop: bool = False
 
 
 @dataclass

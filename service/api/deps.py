@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import re
 from collections.abc import Callable
 from typing import Annotated
@@ -12,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from .errors import ApiError
 from .services import Services
 
-__all__ = ["BearerToken", "IdempotencyKey", "ServicesDep", "client_limit"]
+__all__ = ["AdminKey", "BearerToken", "IdempotencyKey", "ServicesDep", "client_limit", "require_admin"]
 
 _BEARER = re.compile(r"^Bearer ([A-Za-z0-9_\-]{16,128})$")
 _KEY = re.compile(r"^[!-~]{1,128}$")
@@ -39,6 +40,26 @@ async def bearer_token(
 
 
 BearerToken = Annotated[str, Depends(bearer_token)]
+
+
+async def admin_key(
+    key: Annotated[
+        str | None, Header(alias="X-Admin-Key", description="The operator's key (`TICKETBOT_ADMIN_KEY`).")
+    ] = None,
+) -> str | None:
+    return key
+
+
+AdminKey = Annotated[str | None, Depends(admin_key)]
+
+
+def require_admin(services: Services, given: str | None) -> None:
+    """403 unless ``given`` is the configured admin key; always 403 while none is configured."""
+    expected = services.settings.admin_key
+    if expected is None:
+        raise ApiError(403, "forbidden", "the admin API is disabled: TICKETBOT_ADMIN_KEY is not set")
+    if not hmac.compare_digest((given or "").encode(), expected.get_secret_value().encode()):
+        raise ApiError(403, "forbidden", "a valid X-Admin-Key header is required")
 
 
 async def idempotency_key(

@@ -9,26 +9,29 @@ from __future__ import annotations
 from .actions import Action, Book, CancelBooking, Say
 from .domain import (
     SLOT_NAMES,
+    Airline,
     Arrival,
     Booking,
     BookingStatus,
     City,
     Departure,
     Qualifier,
+    Return,
     SlotName,
     Slots,
     Status,
+    Travellers,
 )
-from .form import FORM, REQUIRED_SLOTS, FormSlot
+from .form import FORM, FormSlot, missing
 from .places import Gazetteer, gazetteer
 from .policy import next_turn, opening
 from .state import DialogueState
 
 __all__ = [
     "FORM",
-    "REQUIRED_SLOTS",
     "SLOT_NAMES",
     "Action",
+    "Airline",
     "Arrival",
     "Book",
     "Booking",
@@ -40,9 +43,12 @@ __all__ = [
     "FormSlot",
     "Gazetteer",
     "Qualifier",
+    "Return",
     "Say",
     "SlotName",
     "Slots",
+    "Travellers",
+    "missing",
     "Status",
     "gazetteer",
     "next_turn",

@@ -33,7 +33,7 @@ from number_parser import parse_number, parse_ordinal
 from ._said import DAYS_BY_FIRST_WORD, MONTH_NAMES, PERIOD_WORDS, UNITS, count, next_holiday, shift_at, spoken
 from .domain import Period, Qualifier
 
-__all__ = ["Moment", "find_moments", "local_now", "resolve_date", "zone"]
+__all__ = ["Moment", "calendar_phrase", "find_moments", "local_now", "resolve_date", "zone"]
 
 _MONTHS = {
     name: number
@@ -415,6 +415,14 @@ def local_now(now: dt.datetime, timezone: str | None) -> dt.datetime:
     """The conversation's clock read in a place's time zone (UTC when the place is not known yet)."""
     aware = now if now.tzinfo else now.replace(tzinfo=dt.UTC)
     return aware.astimezone(zone(timezone))
+
+
+def calendar_phrase(phrase: str) -> bool:
+    """Whether a date phrase names a day of the calendar or week ("the 20th", "december 3", "sunday",
+    "christmas") rather than a distance from today ("tomorrow", "in 3 days"): only the former can
+    count from another date ("back on sunday" is the Sunday after the arrival)."""
+    words = phrase.split()
+    return words[0] in ("day", "holiday") or words[-1] in _WEEKDAY_NAMES or words[0] in MONTH_NAMES[1:]
 
 
 def resolve_date(phrase: str, now: dt.datetime, timezone: str | None = None) -> dt.date | None:

@@ -76,7 +76,8 @@ SLOT_NAMES: tuple[SlotName, ...] = (
 
 
 class _Value(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # a field's docstring is its description in the API's OpenAPI document
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
 
 class City(_Value):
@@ -124,7 +125,9 @@ class Travellers(_Value):
     """Who flies on the booking: adults and children counted apart (at least one adult)."""
 
     adults: int = 1
+    """Adult travellers: at least one."""
     children: int = 0
+    """Child travellers; adults and children together are at most nine."""
 
     @property
     def total(self) -> int:
@@ -135,7 +138,9 @@ class Airline(_Value):
     """A preferred airline: its IATA code and name."""
 
     code: str
+    """The airline's IATA code ("UA")."""
     name: str
+    """Its name as customers know it ("United Airlines")."""
 
 
 class Slots(_Value):
@@ -148,13 +153,20 @@ class Slots(_Value):
     origin: City | None = None
     departure: Departure | None = None
     trip: TripType | None = None
+    """One-way or round trip; null: not said (a booking is then one-way)."""
     returning: Return | None = None
+    """The return of a round trip, local to the origin; null for a one-way trip or until said."""
     travellers: Travellers | None = None
+    """How many fly, adults and children; null: not said (one adult)."""
     cabin: Cabin | None = None
+    """The cabin class; null: not said (economy)."""
     airline: Airline | None = None
+    """A preferred airline, if one was said."""
     nonstop: bool | None = None
+    """True: the customer asked for a nonstop flight; null: not said (stops are fine)."""
     traveller: str | None = None
-    """The lead traveller's name as on the passport: personal data (see ``storage`` for erasure)."""
+    """The lead traveller's name as on the passport: personal data, returned only with the conversation's
+    token, never logged, erased on request (``storage.erasure``)."""
 
 
 class Booking(_Value):
@@ -167,12 +179,18 @@ class Booking(_Value):
     origin: City | None = None
     departure: Departure | None = None
     trip: TripType = "one_way"
+    """One-way, or a round trip with a ``returning``."""
     returning: Return | None = None
+    """When the customer comes back, local to the origin; null for a one-way trip."""
     travellers: Travellers = Travellers()
+    """Who flies: adults and children (one adult for bookings made before they were asked)."""
     cabin: Cabin = "economy"
+    """The cabin class."""
     airline: Airline | None = None
+    """The preferred airline; null: any."""
     nonstop: bool = False
     """True: the customer asked for a nonstop flight; False: stops are fine."""
     traveller: str | None = None
-    """The lead traveller's name; None for bookings made before names were asked, or erased."""
+    """The lead traveller's name as on the passport: personal data, returned only with the conversation's
+    token or the admin key; null for bookings made before names were asked, or once erased."""
     created_at: dt.datetime

@@ -1,10 +1,12 @@
 """Filling the booking form's slots from what one message said, each value checked by its form row.
 
 Places go through their row's resolver (a choice when ambiguous, a check when the tagger
-was unsure, a suggestion for a near miss); moments (the arrival, the departure) are read one
-way for both, driven by their row: the time zone of the place they are local to, the check
-they must pass, the phrase kept to read them again. A value that fails leaves its slot as it
-was and says why; one that passes changes that slot only.
+was unsure, a suggestion for a near miss); moments (the arrival, the departure, the return)
+are read one way for all, driven by their row: the time zone of the place they are local to,
+the check they must pass, the phrase kept to read them again; the other values (trip type,
+travellers, cabin, airline, nonstop, the traveller's name) pass their row's check. A value
+that fails leaves its slot as it was and says why; one that passes changes that slot (and
+what its row implies) only, and drops the values that no longer apply.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from __future__ import annotations
 import datetime as dt
 
 from . import messages
-from .dates import local_now, resolve_date
+from .dates import calendar_phrase, local_now, resolve_date, zone
 from .domain import City, PlaceSlot
-from .form import CONFIDENCE_FLOOR, MOMENT_SLOTS, FormSlot, MomentValue, Problem, form_slot
+from .form import CONFIDENCE_FLOOR, FORM, MOMENT_SLOTS, FormSlot, MomentValue, Problem, form_slot
 from .places import Ambiguous, Place, Region, Resolved, Unknown, gazetteer
+from .preferences import Found
 from .state import Choice, DidYouMean, Option, PartialTime
 from .turn import Turn
 from .understanding import MomentMention, PlaceMention
@@ -31,19 +34,69 @@ def option(place: Place) -> Option:
 def fill(turn: Turn) -> None:
     """Every value the message said, each into its own slot; then what was left unexplained."""
     u = turn.understood
+    for found in _last_of_each(u.values):
+        _take_said(turn, form_slot(found.slot), found.value)
     for slot, mention in _assign_places(turn).items():
         _take_place(turn, slot, mention)
     if u.loose:
         _loose_place(turn, u.loose[0])
     for spec in MOMENT_SLOTS:
-        said = [m for m in u.moments if m.role == spec.name and m.moment.shift is None]
+        said = [m for m in u.moments if _moment_slot(turn, m) == spec.name and m.moment.shift is None]
         if said:
             _take_moment(turn, spec, said[-1])
-        shifts = [m for m in u.moments if m.role == spec.name and m.moment.shift is not None]
+        shifts = [m for m in u.moments if _moment_slot(turn, m) == spec.name and m.moment.shift is not None]
         if shifts:
             _shift_moment(turn, spec, shifts[-1])
+    _drop_what_no_longer_applies(turn)
     if not u.has_values and not u.loose and u.leftover:
         _unexplained(turn, " ".join(u.leftover))
+
+
+def _moment_slot(turn: Turn, mention: MomentMention) -> str:
+    """A moment nothing marks ("the 20th") answers the moment question asked; else it is the arrival's."""
+    asked = turn.state.requested
+    if not mention.cued and asked is not None and asked != "arrival" and form_slot(asked).kind == "moment":
+        return asked
+    return mention.role
+
+
+def _last_of_each(values: tuple[Found, ...]) -> list[Found]:
+    """What each slot was last said to be: "economy, no, business" is business."""
+    last = {found.slot: found for found in values}
+    return sorted(last.values(), key=lambda f: f.start)
+
+
+def _take_said(turn: Turn, spec: FormSlot, value: object) -> None:
+    held = getattr(turn.state.slots, spec.name)
+    if value is not None and spec.combine is not None:
+        value = spec.combine(held, value)
+    if value is not None and spec.check is not None:
+        problem = spec.check(value, turn.state.slots, turn.now)
+        if problem is not None:
+            turn.problem(_words(problem, None, turn.now.date()))
+            return
+    turn.take(spec.name, value)
+    _implied(turn, spec)
+
+
+def _implied(turn: Turn, spec: FormSlot) -> None:
+    for name, value in spec.implies:
+        if getattr(turn.state.slots, name) != value:
+            turn.take(name, value)
+
+
+def _drop_what_no_longer_applies(turn: Turn) -> None:
+    """ "make it one-way": the return goes, with the words it was read from."""
+    for spec in FORM:
+        if spec.applies is not None and getattr(turn.state.slots, spec.name) is not None \
+                and not spec.applies(turn.state.slots):  # fmt: skip
+            turn.set_slot(spec.name, None)
+            if spec.said is not None:
+                turn.set(**{spec.said: None})
+    partial = turn.state.partial_time
+    applies = form_slot(partial.slot).applies if partial is not None else None
+    if applies is not None and not applies(turn.state.slots):
+        turn.set(partial_time=None)
 
 
 def _loose_place(turn: Turn, mention: PlaceMention) -> None:
@@ -186,7 +239,20 @@ def _zone(turn: Turn, spec: FormSlot) -> str | None:
 # --- moments: the arrival and the departure ---------------------------------------------------
 
 
-def _read_date(turn: Turn, phrase: str, current: MomentValue | None, timezone: str | None) -> dt.date | None:
+def _counting_from(turn: Turn, spec: FormSlot, timezone: str | None, phrase: str) -> dt.datetime:
+    """The moment a date phrase counts from: now, or, for a day of the calendar or week, the start
+    of the day of the moment the row counts from when that is later (the arrival, for the return):
+    "back on sunday" is the Sunday after the arrival, "back tomorrow" still tomorrow."""
+    counted = spec.counts_from is not None and calendar_phrase(phrase)
+    start = getattr(turn.state.slots, spec.counts_from) if counted else None  # type: ignore[arg-type]
+    if start is None or start.date is None or start.date <= local_now(turn.now, timezone).date():
+        return turn.now
+    return dt.datetime.combine(start.date, dt.time(), tzinfo=zone(timezone)).astimezone(dt.UTC)
+
+
+def _read_date(
+    turn: Turn, spec: FormSlot, phrase: str, current: MomentValue | None, timezone: str | None
+) -> dt.date | None:
     """A date phrase; a bare day ("actually the 5th") stays in the month already chosen when it can."""
     if phrase.startswith("day ") and current is not None and current.date is not None:
         try:
@@ -195,7 +261,7 @@ def _read_date(turn: Turn, phrase: str, current: MomentValue | None, timezone: s
             candidate = None
         if candidate is not None and candidate >= local_now(turn.now, timezone).date():
             return candidate
-    return resolve_date(phrase, turn.now, timezone)
+    return resolve_date(phrase, _counting_from(turn, spec, timezone, phrase), timezone)
 
 
 def _take_moment(turn: Turn, spec: FormSlot, mention: MomentMention) -> None:
@@ -213,7 +279,8 @@ def _take_moment(turn: Turn, spec: FormSlot, mention: MomentMention) -> None:
     if moment.date is None:
         if current is None and spec.needs_date:
             qualifier = None if moment.time is None else moment.qualifier or "at"
-            turn.set(partial_time=PartialTime(time=moment.time, qualifier=qualifier, period=moment.period))
+            partial = PartialTime(slot=spec.name, time=moment.time, qualifier=qualifier, period=moment.period)
+            turn.set(partial_time=partial)
             turn.progress = True
             return
         date = current.date if current is not None else None
@@ -223,12 +290,14 @@ def _take_moment(turn: Turn, spec: FormSlot, mention: MomentMention) -> None:
             held = current.qualifier if current is not None else None
             time, qualifier, period = moment.time, moment.qualifier or held or "at", None
     else:
-        date = _read_date(turn, moment.date, current, timezone)
+        date = _read_date(turn, spec, moment.date, current, timezone)
         if date is None:
             turn.problem(messages.date_unreadable(mention.text))
             return
         period = moment.period
         partial = state.partial_time if spec.needs_date else None
+        if partial is not None and partial.slot != spec.name:
+            partial = None
         if moment.time is not None:
             time, qualifier = moment.time, moment.qualifier or "at"
         elif period is not None:
@@ -244,7 +313,9 @@ def _take_moment(turn: Turn, spec: FormSlot, mention: MomentMention) -> None:
     if not _acceptable(turn, spec, value, timezone):
         return
     turn.take(spec.name, value)
-    turn.set(**{spec.said: phrase}, **({"partial_time": None} if spec.needs_date else {}))
+    held = state.partial_time is not None and state.partial_time.slot == spec.name
+    turn.set(**{spec.said: phrase}, **({"partial_time": None} if held else {}))
+    _implied(turn, spec)
 
 
 def _acceptable(turn: Turn, spec: FormSlot, value: MomentValue, timezone: str | None) -> bool:
@@ -256,16 +327,16 @@ def _acceptable(turn: Turn, spec: FormSlot, value: MomentValue, timezone: str | 
     return problem is None
 
 
-def _words(problem: Problem, value: MomentValue, today: dt.date) -> str:
-    assert value.date is not None
+def _words(problem: Problem, value: MomentValue | None, today: dt.date) -> str:
+    if problem.kind in ("too_many_travellers", "no_adult", "bad_name"):
+        return messages.PROBLEMS[problem.kind]
+    assert value is not None and value.date is not None
     if problem.kind == "past":
         return messages.passed(value.date, value.time, value.period, today)
     if problem.kind == "too_far":
         return messages.too_far_ahead(value.date)
     assert problem.other is not None
-    if problem.kind == "before_departure":
-        return messages.arrives_before_departure(problem.other)
-    return messages.leaves_after_arrival(problem.other)
+    return messages.contradiction(problem.kind, problem.other)
 
 
 def _reread(turn: Turn, spec: FormSlot) -> None:
@@ -277,7 +348,7 @@ def _reread(turn: Turn, spec: FormSlot) -> None:
     if current is None or phrase is None:
         return
     timezone = _zone(turn, spec)
-    date = resolve_date(phrase, turn.now, timezone)
+    date = resolve_date(phrase, _counting_from(turn, spec, timezone, phrase), timezone)
     if date is None or date == current.date:
         return
     moved = current.model_copy(update={"date": date})
@@ -306,3 +377,4 @@ def _shift_moment(turn: Turn, spec: FormSlot, mention: MomentMention) -> None:
     turn.take(spec.name, value)
     assert value.date is not None
     turn.set(**{spec.said: value.date.isoformat()})
+    _implied(turn, spec)

@@ -13,6 +13,7 @@ __all__ = [
     "ACT_PHRASES",
     "ARRIVE_CUES",
     "DEPART_CUES",
+    "RETURN_CUES",
     "FILLERS",
     "FROM_CUES",
     "STOP_CUES",
@@ -58,6 +59,8 @@ ARRIVE_CUES = frozenset(
     {"arrive", "arriving", "arrives", "arrival", "land", "landing", "lands", "reach", "be", "get", "there"}
 )
 DEPART_CUES = frozenset({"leave", "leaving", "leaves", "depart", "departing", "departs", "departure", "out"})
+RETURN_CUES = frozenset({"return", "returning", "returns", "back", "inbound", "homebound", "home"})
+"""Words before a date or time that make it the return: "back on the 20th", "returning Sunday"."""
 
 # Words that carry no slot value: a message made only of these and one place name is a bare answer.
 FILLERS = frozenset(
@@ -72,7 +75,8 @@ FILLERS = frozenset(
         "what", "where", "when", "which", "one", "ones", "yes", "no", "not", "city", "airport", "somewhere", "place",
         "morning", "afternoon", "evening", "night", "early", "late", "day", "time", "date", "week", "soon", "asap",
         "sometime", "also", "another", "too", "again", "new", "change", "switch", "mean", "meant", "said",
-        "say", "only", "really", "here", "wait", "fine", "alright", "great", "cool", "oops", "umm",
+        "say", "only", "really", "here", "wait", "fine", "alright", "great", "cool", "oops", "umm", "back",
+        "return", "returning", "come", "coming", "if", "possible", "preferably", "ideally", "with",
     ]
 )
 

@@ -10,7 +10,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from .domain import Arrival, Booking, City, Departure, Period, SlotName, Slots
+from .domain import (
+    MAX_TRAVELLERS,
+    Airline,
+    Arrival,
+    Booking,
+    Cabin,
+    City,
+    Departure,
+    Period,
+    Return,
+    SlotName,
+    Slots,
+    Travellers,
+)
 
 __all__ = [
     "ANOTHER_FLIGHT",
@@ -28,7 +41,11 @@ __all__ = [
     "WHICH_ONE",
     "YOU_ARE_WELCOME",
     "already_there",
-    "arrival_date_question",
+    "PROBLEMS",
+    "contradiction",
+    "date_question",
+    "describe_return",
+    "describe_travellers",
     "booked",
     "cancelled",
     "date_unreadable",
@@ -37,7 +54,6 @@ __all__ = [
     "describe_departure",
     "describe_time",
     "did_you_mean",
-    "leaves_after_arrival",
     "no_date_in",
     "no_time_to_move",
     "nothing_to_move",
@@ -50,7 +66,6 @@ __all__ = [
     "summary",
     "to_cancel",
     "too_far_ahead",
-    "arrives_before_departure",
     "unknown_places",
     "which_city_in",
     "which_of",
@@ -72,7 +87,14 @@ SORRY_ABOUT_THAT = "Sorry about that."
 OK = "OK."
 WHICH_ONE = "Sorry, which one?"
 ANOTHER_FLIGHT = "If you'd like another flight, tell me where to."
-_CHANGE_HINT = 'for example "to Denver", "actually the 5th" or "make it 9 am"'
+_CHANGE_HINT = 'for example "to Denver", "actually the 5th", "make it 9 am", "for two" or "business class"'
+PROBLEMS = {
+    "too_many_travellers": f"I can book up to {MAX_TRAVELLERS} travellers at once; for a larger group, "
+    "please book in parts.",
+    "no_adult": "At least one adult has to travel on the booking.",
+    "bad_name": "A name as on the passport has only letters (of any alphabet), spaces, hyphens and apostrophes.",
+}
+"""What is wrong with a value that is not a moment, keyed by ``form.Problem.kind``."""
 CHANGE_WHAT = f"No problem. What would you like to change? Tell me the new value, {_CHANGE_HINT}."
 CONFIRM_OR_CHANGE = f'Please say "yes" to book it, or tell me what to change, {_CHANGE_HINT}.'
 
@@ -111,7 +133,27 @@ def noted(slots: Slots, names: Iterable[SlotName]) -> str:
         parts.append(describe_departure(slots.departure))
     if "arrival" in wanted and slots.arrival:
         parts.append(describe_arrival(slots.arrival))
-    return f"Noted: {', '.join(parts)}."
+    if "trip" in wanted and slots.trip:
+        parts.append("a round trip" if slots.trip == "round_trip" else "one-way")
+    if "returning" in wanted and slots.returning:
+        parts.append(describe_return(slots.returning))
+    if "travellers" in wanted and slots.travellers:
+        parts.append(describe_travellers(slots.travellers))
+    parts += _preferences(slots, wanted)
+    if "traveller" in wanted and slots.traveller:
+        parts.append(f"traveller {slots.traveller}")
+    return f"Noted: {', '.join(parts)}." if parts else "Noted."
+
+
+def _preferences(slots: Slots, wanted: set[SlotName]) -> list[str]:
+    parts = []
+    if "cabin" in wanted:
+        parts.append(describe_cabin(slots.cabin or "economy"))
+    if "nonstop" in wanted and slots.nonstop is not None:
+        parts.append("nonstop" if slots.nonstop else "stops are fine")
+    if "airline" in wanted:
+        parts.append(f"on {slots.airline.name}" if slots.airline else "any airline")
+    return parts
 
 
 def did_you_mean(label: str) -> str:
@@ -122,8 +164,10 @@ def which_of(name: str, labels: Sequence[str]) -> str:
     return f"Which {name} do you mean: {_either(labels)}?"
 
 
-def arrival_date_question(destination: str | None) -> str:
-    """Asked instead of the arrival's question when its time came first ("by 5 pm")."""
+def date_question(slot: SlotName, destination: str | None) -> str:
+    """Asked instead of a moment's question when its time came first ("by 5 pm", "back by noon")."""
+    if slot == "returning":
+        return "On what date do you want to come back?"
     if destination is None:
         return "On what date do you need to arrive?"
     return f"On what date do you need to arrive in {destination}?"
@@ -173,22 +217,26 @@ def too_far_ahead(date: dt.date) -> str:
     return f"{describe_date(date)} is too far ahead: I can book up to a year ahead."
 
 
-def arrives_before_departure(departure: dt.date) -> str:
-    return f"That's before you leave, on {describe_date(departure)}."
+def contradiction(kind: str, other: dt.date) -> str:
+    """A moment that does not fit with another of the trip (``other`` is that one's date)."""
+    when = describe_date(other)
+    return {
+        "before_departure": f"That's before you leave, on {when}.",
+        "after_arrival": f"You'd leave after you arrive, on {when}.",
+        "after_return": f"That's after you come back, on {when}.",
+        "before_arrival": f"You'd come back before you arrive, on {when}.",
+    }[kind]
 
 
-def leaves_after_arrival(arrival: dt.date) -> str:
-    return f"You'd leave after you arrive, on {describe_date(arrival)}."
+_MOMENT_NAMES = {"arrival": "arrival", "departure": "departure", "returning": "return"}
 
 
 def nothing_to_move(slot: str) -> str:
-    what = "arrival" if slot == "arrival" else "departure"
-    return f"I don't have a date for your {what} yet, so I can't move it. When is it?"
+    return f"I don't have a date for your {_MOMENT_NAMES[slot]} yet, so I can't move it. When is it?"
 
 
 def no_time_to_move(slot: str) -> str:
-    what = "arrival" if slot == "arrival" else "departure"
-    return f"Your {what} has no time yet, so I can't move it by hours. What time?"
+    return f"Your {_MOMENT_NAMES[slot]} has no time yet, so I can't move it by hours. What time?"
 
 
 def describe_date(date: dt.date) -> str:
@@ -204,8 +252,12 @@ def describe_time(time: dt.time) -> str:
     return f"{hour}:{time.minute:02d} {'am' if time.hour < 12 else 'pm'}"
 
 
-PERIOD_PHRASES = {"morning": "in the morning", "afternoon": "in the afternoon", "evening": "in the evening",
-                  "night": "at night"}
+PERIOD_PHRASES = {
+    "morning": "in the morning",
+    "afternoon": "in the afternoon",
+    "evening": "in the evening",
+    "night": "at night",
+}
 
 
 def describe_arrival(arrival: Arrival) -> str:
@@ -230,26 +282,75 @@ def describe_departure(departure: Departure) -> str:
     return " ".join(parts)
 
 
-def _trip(destination: City, arrival: Arrival, origin: City | None, departure: Departure | None) -> str:
+def describe_return(back: Return) -> str:
+    when = describe_date(back.date)
+    if back.time is not None:
+        return f"coming back {back.qualifier or 'at'} {describe_time(back.time)} on {when}"
+    if back.period is not None:
+        return f"coming back {PERIOD_PHRASES[back.period]} on {when}"
+    return f"coming back on {when}"
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def describe_travellers(travellers: Travellers) -> str:
+    adults = _count(travellers.adults, "adult", "adults")
+    if not travellers.children:
+        return adults
+    return f"{adults} and {_count(travellers.children, 'child', 'children')}"
+
+
+_CABIN_NAMES: dict[Cabin, str] = {"economy": "economy", "premium_economy": "premium economy",
+                                  "business": "business class", "first": "first class"}  # fmt: skip
+
+
+def describe_cabin(cabin: Cabin) -> str:
+    return _CABIN_NAMES[cabin]
+
+
+def _trip(
+    destination: City, arrival: Arrival, origin: City | None, departure: Departure | None, back: Return | None
+) -> str:
     text = f"to {destination.describe()}"
     if origin is not None:
         text += f" from {origin.describe()}"
     if departure is not None:
-        return f"{text}, {describe_departure(departure)} and {describe_arrival(arrival)}"
-    return f"{text}, {describe_arrival(arrival)}"
+        text = f"{text}, {describe_departure(departure)} and {describe_arrival(arrival)}"
+    else:
+        text = f"{text}, {describe_arrival(arrival)}"
+    return f"{text}, {describe_return(back)}" if back is not None else text
+
+
+def _details(
+    travellers: Travellers, cabin: Cabin, nonstop: bool, airline: Airline | None, traveller: str | None
+) -> str:
+    """ "for 2 adults in business class, nonstop, on United Airlines. Traveller: Ana Sousa"."""
+    text = f"for {describe_travellers(travellers)} in {describe_cabin(cabin)}"
+    if nonstop:
+        text += ", nonstop"
+    if airline is not None:
+        text += f", on {airline.name}"
+    return f"{text}. Traveller: {traveller}" if traveller else text
 
 
 def summary(slots: Slots) -> str:
-    """The confirmation question for a complete form."""
+    """The confirmation question for a complete form: every value, defaults said plainly."""
     assert slots.destination is not None and slots.arrival is not None
-    trip = _trip(slots.destination, slots.arrival, slots.origin, slots.departure)
-    return f"So that's a flight {trip}. Shall I book it?"
+    kind = "a round trip" if slots.returning is not None else "a one-way flight"
+    trip = _trip(slots.destination, slots.arrival, slots.origin, slots.departure, slots.returning)
+    details = _details(slots.travellers or Travellers(), slots.cabin or "economy", bool(slots.nonstop), slots.airline,
+                       slots.traveller)  # fmt: skip
+    return f"So that's {kind} {trip}, {details}. Shall I book it?"
 
 
 def booked(booking: Booking) -> str:
-    trip = _trip(booking.destination, booking.arrival, booking.origin, booking.departure)
+    kind = "a round trip" if booking.returning is not None else "a one-way flight"
+    trip = _trip(booking.destination, booking.arrival, booking.origin, booking.departure, booking.returning)
+    details = _details(booking.travellers, booking.cabin, booking.nonstop, booking.airline, booking.traveller)
     return (
-        f"Booked! Your reference is {booking.reference}: a flight {trip}. "
+        f"Booked! Your reference is {booking.reference}: {kind} {trip}, {details}. "
         f'You can book another flight, or say "cancel {booking.reference}" to cancel this one.'
     )
 

@@ -37,15 +37,16 @@ def opening() -> tuple[DialogueState, list[Action]]:
 
 
 def next_turn(
-    state: DialogueState, parse: Parse, now: dt.datetime, *, reference: str | None = None
+    state: DialogueState, parse: Parse, now: dt.datetime, *, reference: str | None = None, text: str | None = None
 ) -> tuple[DialogueState, list[Action]]:
     """The bot's answer to one customer message; ``now`` is the conversation's clock (aware, UTC).
 
     ``reference`` is what a booking made in this turn is called: drawn by the caller before
     the turn, so the state returned lists it exactly as it will be stored. A turn that books
-    without one is a programming error (``ValueError``).
+    without one is a programming error (``ValueError``). ``text`` is the message as typed,
+    which a name is read from (default: the parse's tokens, lower-cased).
     """
-    turn = Turn.begin(state, understand(parse), now, reference)
+    turn = Turn.begin(state, understand(parse, text=text, asked=state.requested), now, reference)
     _dispatch(turn)
     return turn.state, turn.actions
 
@@ -261,8 +262,8 @@ def _ask(state: DialogueState, slot: SlotName) -> str:
     if state.failures.get(slot, 0) > REASKS_BEFORE_EXAMPLE:
         return spec.explanation
     destination = state.slots.destination
-    if slot == "arrival" and state.partial_time is not None:
-        return messages.arrival_date_question(destination.city if destination else None)
+    if state.partial_time is not None and state.partial_time.slot == slot:
+        return messages.date_question(slot, destination.city if destination else None)
     if destination is None:
         return spec.question.replace(" in {destination}", "")
     return spec.question.format(destination=destination.city)

@@ -18,7 +18,6 @@ from .form import missing
 __all__ = ["Choice", "DialogueState", "DidYouMean", "Option", "PartialTime", "Pending"]
 
 
-
 class _Part(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -57,9 +56,10 @@ Pending = Annotated[DidYouMean | Choice, Field(discriminator="kind")]
 
 
 class PartialTime(_Part):
-    """An arrival time or part of the day said before its date ("by 5 pm", "in the morning"),
-    kept until the date comes."""
+    """A time or part of the day said before its date ("by 5 pm", "in the morning") for a
+    moment that needs one (the arrival, the return), kept until the date comes."""
 
+    slot: Literal["arrival", "returning"] = "arrival"
     time: dt.time | None = None
     qualifier: Qualifier | None = None
     period: Period | None = None
@@ -84,6 +84,7 @@ class DialogueState(BaseModel):
     arrival_said: str | None = None
     """The date phrase the arrival came from, read again if the destination's time zone changes."""
     departure_said: str | None = None
+    returning_said: str | None = None
     failures: dict[str, int] = {}
     """Answers in a row that did not fill the slot asked for (keyed by slot, or "confirm")."""
     turns: int = 0

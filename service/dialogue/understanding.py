@@ -17,6 +17,10 @@ not depend on it keep the dialogue working where the model is weak:
   the policy to use or ask about, never dropped silently;
 * a value after "not" is taken back ("Quito, not Lima", "4 pm not 4 am"); what it replaces is
   kept, so the policy knows which slot the new value is for;
+* the form's other values (trip type, travellers, cabin, airline, nonstop, the traveller's
+  name) by the readers its rows name, before anything else, so their words are no date or
+  place ("first class", "singapore airlines"); "back" or "returning" before a date makes it
+  the return;
 * booking references, and dialogue acts from ``lexicon``.
 """
 
@@ -32,7 +36,10 @@ from model import Parse
 from . import lexicon
 from .dates import Moment, find_moments
 from .direction import negated, place_role, vouched
+from .domain import SlotName
+from .form import READERS
 from .places import gazetteer
+from .preferences import Found, Words, read_all
 
 __all__ = ["MomentMention", "PlaceMention", "Understanding", "understand"]
 
@@ -47,8 +54,33 @@ _PUNCTUATION = frozenset(",.!?;:'\"()-/")
 _ACT_WORDS = frozenset(w for phrases in lexicon.ACT_PHRASES.values() for p in phrases for w in p)
 _EDGE_WORDS = lexicon.FILLERS | _PUNCTUATION | {"instead", "then", "please", "too"}
 # region codes that are also words: counted only after a comma or at the end ("Portland, OR", "Seattle WA")
-_WORD_CODES = frozenset({"on", "in", "or", "me", "hi", "oh", "ok", "la", "de", "co", "id", "pa", "ma", "al", "ga",
-                         "mo", "ne", "sa", "wa", "nt", "ns", "ms", "mt"})
+_WORD_CODES = frozenset(
+    {
+        "on",
+        "in",
+        "or",
+        "me",
+        "hi",
+        "oh",
+        "ok",
+        "la",
+        "de",
+        "co",
+        "id",
+        "pa",
+        "ma",
+        "al",
+        "ga",
+        "mo",
+        "ne",
+        "sa",
+        "wa",
+        "nt",
+        "ns",
+        "ms",
+        "mt",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +106,16 @@ class PlaceMention:
     """Said as a correction ("i meant milan"): the customer is sure, so no "Did you mean ...?"."""
 
 
+MomentRole = Literal["arrival", "departure", "returning"]
+
+
 @dataclass(frozen=True, slots=True)
 class MomentMention:
     moment: Moment
-    role: Literal["arrival", "departure"]
+    role: MomentRole
     text: str
+    cued: bool = False
+    """A word (or the tagger's ``arrive_*``) said which moment it is; else it answers the question asked."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +131,12 @@ class Understanding:
     """Places taken back ("not Lima"): the slot holding one of them is the slot a new place is for."""
     loose: tuple[PlaceMention, ...] = ()
     """Well-known cities said among other words, with nothing saying what they are for."""
+    values: tuple[Found, ...] = ()
+    """The form's other values, in the order said (``None`` as a value takes a preference back)."""
 
     @property
     def has_values(self) -> bool:
-        return bool(self.places or self.moments)
+        return bool(self.places or self.moments or self.values)
 
 
 def _covered(ranges: Sequence[tuple[int, int]], start: int, end: int) -> bool:
@@ -257,20 +296,28 @@ def _leftover(tokens: Sequence[str], taken: list[tuple[int, int]], places: Seque
 
 def _moment_role(
     tokens: Sequence[str], tags: Sequence[str], moment: Moment, places: Sequence[PlaceMention]
-) -> Literal["arrival", "departure"]:
+) -> tuple[MomentRole, bool]:
     """The cue word nearest before the moment, unless a destination stands between ("depart at
-    Atlanta and fly to Miami on Jan 4": the date is the arrival's); then an ``arrive_*`` tag."""
-    cue = None
+    Atlanta and fly to Miami on Jan 4": the date is the arrival's); then an ``arrive_*`` tag.
+    Also whether anything said so (False: the moment answers whichever question was asked)."""
+    cue: MomentRole | None = None
     destinations = [m for m in places if m.role == "destination" and m.end <= moment.start]
     for i in range(moment.start - 1, -1, -1):
         if any(m.start <= i < m.end for m in destinations):
             break
         word = tokens[i]
+        if word in lexicon.RETURN_CUES:
+            cue = "returning"
+            break
         if word in lexicon.ARRIVE_CUES or word in lexicon.DEPART_CUES:
             cue = "departure" if word in lexicon.DEPART_CUES else "arrival"
             break
-    tagged_arrival = any(tag[2:].startswith("arrive_") for tag in tags[moment.start : moment.end])
-    return "departure" if cue == "departure" and not tagged_arrival else "arrival"
+    tagged = [tag[2:] for tag in tags[moment.start : moment.end] if tag != "O"]
+    if cue == "returning":  # not the tagger's rare, noisy return_* tags: "on christmas day" is no return
+        return "returning", True
+    if any(t.startswith("arrive_") for t in tagged):
+        return "arrival", True
+    return ("departure" if cue == "departure" else "arrival"), cue is not None
 
 
 def _combined(mentions: list[MomentMention], tokens: Sequence[str]) -> list[MomentMention]:
@@ -289,7 +336,9 @@ def _combined(mentions: list[MomentMention], tokens: Sequence[str]) -> list[Mome
         moment = replace(a, end=max(a.end, b.end), date=a.date or b.date, time=time,
                          qualifier=a.qualifier if a.time else b.qualifier if b.time else a.qualifier or b.qualifier,
                          period=None if time else a.period or b.period)  # fmt: skip
-        result[result.index(partner)] = MomentMention(moment, partner.role, f"{partner.text} {mention.text}")
+        result[result.index(partner)] = MomentMention(
+            moment, partner.role, f"{partner.text} {mention.text}", partner.cued or mention.cued
+        )
     return result
 
 
@@ -299,18 +348,32 @@ def _complement(a: Moment, b: Moment) -> bool:
     return dated and timed
 
 
-def understand(parse: Parse) -> Understanding:
-    """Read one tagged message; pure, and the same for the same parse."""
+def _values(parse: Parse, references: list[int], text: str | None, asked: SlotName | None) -> list[Found]:
+    tokens = tuple(None if i in references else t for i, t in enumerate(parse.tokens))
+    tagged = tuple((span.slot.rpartition(".")[2], span.start, span.end) for span in parse.spans)
+    words = Words(tokens, tagged, text if text is not None else " ".join(parse.tokens), asked)
+    return [f for f in read_all(words, READERS) if not negated(parse.tokens, f.start)]
+
+
+def understand(parse: Parse, *, text: str | None = None, asked: SlotName | None = None) -> Understanding:
+    """Read one tagged message; pure, and the same for the same parse, text and question.
+
+    ``text`` is the message as typed (a name is cut from it, not from the lower-cased
+    tokens); ``asked`` the slot the bot's last question asked for.
+    """
     tokens = list(parse.tokens)
     tags = list(parse.tags) or ["O"] * len(tokens)
-    all_moments = find_moments(tokens)
-    moments = [m for m in all_moments if not negated(tokens, m.start)]
-    taken = [(m.start, m.end) for m in all_moments]
-    references = []
+    references, taken = [], []
     for i, token in enumerate(tokens):
         if _REFERENCE.match(token) and re.search(r"\d", token) and re.search(r"[a-z]", token):
             references.append(token.upper())
             taken.append((i, i + 1))
+    values = _values(parse, [a for a, _ in taken], text, asked)
+    taken += [(f.start, f.end) for f in values]
+    unclaimed = [t if not _covered(taken, i, i + 1) else "\0" for i, t in enumerate(tokens)]
+    all_moments = find_moments(unclaimed)
+    moments = [m for m in all_moments if not negated(tokens, m.start)]
+    taken += [(m.start, m.end) for m in all_moments]
     tagged = _tagged_places(parse, taken)
     searchable = [t if not _covered(taken, i, i + 1) else "\0" for i, t in enumerate(tokens)]
     found = [(a, b) for a, b in gazetteer().find(searchable) if not _covered(taken, a, b)]
@@ -339,10 +402,11 @@ def understand(parse: Parse) -> Understanding:
         places = sure
     if len(places) == 1 and not places[0].cued and not leftover:
         places = [replace(places[0], bare=True)]
-    moment_mentions = _combined(
-        [MomentMention(m, _moment_role(tokens, tags, m, places), " ".join(tokens[m.start : m.end])) for m in moments],
-        tokens,
-    )
+    mentions = []
+    for m in moments:
+        role, cued = _moment_role(tokens, tags, m, places)
+        mentions.append(MomentMention(m, role, " ".join(tokens[m.start : m.end]), cued))
+    moment_mentions = _combined(mentions, tokens)
     return Understanding(
         tokens=tuple(tokens),
         acts=lexicon.acts(tokens),
@@ -352,4 +416,5 @@ def understand(parse: Parse) -> Understanding:
         leftover=leftover,
         replaced=replaced,
         loose=tuple(loose),
+        values=tuple(values),
     )

@@ -48,6 +48,9 @@ def make_engine(url: str, *, sqlite_synchronous: str = "FULL", **options: Any) -
         raise ValueError(f"sqlite_synchronous must be FULL or NORMAL, not {sqlite_synchronous!r}")
     url = normalise_url(url)
     parsed = make_url(url)
+    # a failed statement's message leaves its values out: they hold what customers typed, and
+    # traveller names, which must never reach a log line or a traceback
+    options.setdefault("hide_parameters", True)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, **options)
     memory = parsed.database in (None, "", ":memory:")

@@ -22,7 +22,7 @@ from sqlalchemy import Executable, Result, Row, bindparam, insert, select, updat
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..dialogue.domain import Arrival, Booking, City, Departure, Slots
+from ..dialogue.domain import MAX_TRAVELLERS, Airline, Arrival, Booking, City, Departure, Return, Slots, Travellers
 from .tables import BookingRow, ConversationRow, TurnRow
 
 __all__ = [
@@ -74,6 +74,8 @@ class StoredConversation:
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime
+    personal_data_erased_at: dt.datetime | None = None
+    """When its personal data was last erased on request (``storage.erasure``); None: never."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +105,7 @@ class StoredBooking:
 def _conversation(row: Row[Any]) -> StoredConversation:
     return StoredConversation(
         id=row.id, token_hash=row.token_hash, state=row.state, status=row.status, version=row.version,
-        created_at=row.created_at, updated_at=row.updated_at,
+        created_at=row.created_at, updated_at=row.updated_at, personal_data_erased_at=row.personal_data_erased_at,
     )  # fmt: skip
 
 
@@ -192,10 +194,23 @@ def list_turns(session: Session, *, conversation_id: str) -> list[StoredTurn]:
 
 
 def add_booking(session: Session, *, conversation_id: str, reference: str, slots: Slots, now: dt.datetime) -> Booking:
-    """Store a confirmed booking of complete slots; returns it as the API shows it."""
+    """Store a confirmed booking of complete slots; returns it as the API shows it.
+
+    A preference the customer did not state (``None`` in the slots) is stored as the
+    booking's default: one-way, one adult, economy, any airline, stops allowed."""
     destination, arrival, origin, departure = slots.destination, slots.arrival, slots.origin, slots.departure
     if destination is None or arrival is None:
         raise ValueError("a booking needs a destination and an arrival")
+    booking = Booking(
+        reference=reference, status="confirmed", destination=destination, arrival=arrival, origin=origin,
+        departure=departure, trip=slots.trip or "one_way", returning=slots.returning,
+        travellers=slots.travellers or Travellers(), cabin=slots.cabin or "economy", airline=slots.airline,
+        nonstop=bool(slots.nonstop), traveller=slots.traveller, created_at=now,
+    )  # fmt: skip
+    returning, travellers, airline = booking.returning, booking.travellers, booking.airline
+    if travellers.adults < 1 or travellers.children < 0 or travellers.total > MAX_TRAVELLERS:
+        # the database's check would refuse it too, but as a conflict worth retrying: say it plainly
+        raise ValueError(f"a booking is for 1 to {MAX_TRAVELLERS} travellers, at least one adult: {travellers}")
     _run(session, insert(BOOKINGS), {
         "reference": reference,
         "conversation_id": conversation_id,
@@ -214,13 +229,22 @@ def add_booking(session: Session, *, conversation_id: str, reference: str, slots
         "departure_time": departure.time if departure else None,
         "departure_qualifier": departure.qualifier if departure else None,
         "departure_period": departure.period if departure else None,
+        "trip": booking.trip,
+        "return_date": returning.date if returning else None,
+        "return_time": returning.time if returning else None,
+        "return_qualifier": returning.qualifier if returning else None,
+        "return_period": returning.period if returning else None,
+        "adults": travellers.adults,
+        "children": travellers.children,
+        "cabin": booking.cabin,
+        "airline_code": airline.code if airline else None,
+        "airline_name": airline.name if airline else None,
+        "nonstop": booking.nonstop,
+        "traveller_name": booking.traveller,
         "created_at": now,
         "updated_at": now,
     })  # fmt: skip
-    return Booking(
-        reference=reference, status="confirmed", destination=destination, arrival=arrival, origin=origin,
-        departure=departure, created_at=now,
-    )
+    return booking
 
 
 def find_booking(session: Session, *, reference: str, lock: bool = False) -> StoredBooking | None:
@@ -267,6 +291,12 @@ def to_booking(row: Any) -> Booking:
             date=row.departure_date, time=row.departure_time, qualifier=row.departure_qualifier,
             period=row.departure_period,
         )  # fmt: skip
+    returning = None
+    if row.return_date is not None:
+        returning = Return(
+            date=row.return_date, time=row.return_time, qualifier=row.return_qualifier, period=row.return_period
+        )
+    airline = None if row.airline_code is None else Airline(code=row.airline_code, name=row.airline_name or "")
     return Booking(
         reference=row.reference,
         status=row.status,
@@ -278,5 +308,12 @@ def to_booking(row: Any) -> Booking:
         ),
         origin=origin,
         departure=departure,
+        trip=row.trip,
+        returning=returning,
+        travellers=Travellers(adults=row.adults, children=row.children),
+        cabin=row.cabin,
+        airline=airline,
+        nonstop=bool(row.nonstop),
+        traveller=row.traveller_name,
         created_at=row.created_at,
     )

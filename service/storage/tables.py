@@ -5,6 +5,10 @@ optimistic locking; its turns are appended as events (what was said, what the bo
 answered, what the tagger saw, how long it took, and the full response so a repeated
 ``Idempotency-Key`` gets the same answer); its bookings are rows of their own, with a
 short unguessable reference. Every timestamp is timezone-aware UTC, on SQLite too.
+
+A booking's traveller name is personal data: ``storage.erasure`` removes it (and every other
+trace of it in the conversation) on request, and records when in the conversation's
+``personal_data_erased_at``.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -26,8 +31,12 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from ..dialogue.domain import MAX_TRAVELLERS
 
 __all__ = ["Base", "BookingRow", "ConversationRow", "TurnRow", "UTCDateTime"]
 
@@ -60,6 +69,12 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
+# The checks of 0003, written once for the tables and the migration.
+TRIP_CHECK = "trip IN ('one_way', 'round_trip')"
+CABIN_CHECK = "cabin IN ('economy', 'premium_economy', 'business', 'first')"
+TRAVELLERS_CHECK = f"adults >= 1 AND children >= 0 AND adults + children <= {MAX_TRAVELLERS}"
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -74,6 +89,8 @@ class ConversationRow(Base):
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    personal_data_erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    """When the conversation's personal data (the traveller's name) was last erased on request."""
 
     turns: Mapped[list[TurnRow]] = relationship(
         back_populates="conversation", order_by="TurnRow.seq", cascade="all, delete-orphan", passive_deletes=True
@@ -111,7 +128,12 @@ class TurnRow(Base):
 
 class BookingRow(Base):
     __tablename__ = "bookings"
-    __table_args__ = (CheckConstraint("status IN ('confirmed', 'cancelled')", name="status"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('confirmed', 'cancelled')", name="status"),
+        CheckConstraint(TRIP_CHECK, name="trip"),
+        CheckConstraint(CABIN_CHECK, name="cabin"),
+        CheckConstraint(TRAVELLERS_CHECK, name="travellers"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
@@ -131,6 +153,20 @@ class BookingRow(Base):
     departure_time: Mapped[dt.time | None] = mapped_column(Time)
     departure_qualifier: Mapped[str | None] = mapped_column(String(8))
     departure_period: Mapped[str | None] = mapped_column(String(9))
+    trip: Mapped[str] = mapped_column(String(16), server_default=text("'one_way'"))
+    # the return, local to the origin (as the departure is)
+    return_date: Mapped[dt.date | None] = mapped_column(Date)
+    return_time: Mapped[dt.time | None] = mapped_column(Time)
+    return_qualifier: Mapped[str | None] = mapped_column(String(8))
+    return_period: Mapped[str | None] = mapped_column(String(9))
+    adults: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    children: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    cabin: Mapped[str] = mapped_column(String(16), server_default=text("'economy'"))
+    airline_code: Mapped[str | None] = mapped_column(String(8))
+    airline_name: Mapped[str | None] = mapped_column(String(128))
+    nonstop: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    traveller_name: Mapped[str | None] = mapped_column(Text)
+    """The lead traveller's name: personal data, NULL once erased (and for bookings made before 0003)."""
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

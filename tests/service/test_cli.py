@@ -12,8 +12,11 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from service.cli import app
-from service.storage import make_engine, migrate
+from service.manager import DialogueManager
+from service.storage import make_engine, make_sessions, migrate
 from service.storage.tables import BookingRow
+from tests.service.conftest import NOW, LexicalParser, send
+from tests.service.personal import NAME, NAME_WORDS, SAYING_IT, everything_stored
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
@@ -23,9 +26,9 @@ def test_db_upgrade_current_downgrade_on_sqlite(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     result = runner.invoke(app, ["db", "upgrade", "--database-url", url])
     assert result.exit_code == 0, result.output
-    assert "database at revision 0002" in result.output
+    assert "database at revision 0003" in result.output
     result = runner.invoke(app, ["db", "current", "--database-url", url])
-    assert "current 0002, head 0002" in result.output
+    assert "current 0003, head 0003" in result.output
     result = runner.invoke(app, ["db", "downgrade", "base", "--database-url", url])
     assert result.exit_code == 0 and "revision None" in result.output
     assert migrate.current(url) is None
@@ -35,7 +38,7 @@ def test_db_upgrade_on_postgresql(postgres: Callable[[], str]) -> None:
     url = postgres()
     result = runner.invoke(app, ["db", "upgrade", "--database-url", url])
     assert result.exit_code == 0, result.output
-    assert migrate.current(url) == "0002"
+    assert migrate.current(url) == "0003"
 
 
 def test_the_database_url_comes_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -45,7 +48,7 @@ def test_the_database_url_comes_from_the_environment(tmp_path: Path, monkeypatch
     assert (tmp_path / "ticketbot.db").is_file()  # the default: a SQLite file here
     monkeypatch.setenv("TICKETBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'elsewhere.db'}")
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    assert migrate.current(f"sqlite:///{tmp_path / 'elsewhere.db'}") == "0002"
+    assert migrate.current(f"sqlite:///{tmp_path / 'elsewhere.db'}") == "0003"
 
 
 def _chat(url: str, lines: list[str]) -> list[str]:
@@ -73,12 +76,14 @@ def _booked(out: list[str]) -> tuple[str, list[str]]:
 
 def test_chat_reads_piped_lines_and_books(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'chat.db'}"
-    lines = ["hi", "i want to arrive in taipei on november 2nd", "no, make it the 3rd", "yes"]
+    lines = ["hi", "i want to arrive in taipei on november 2nd", "no, make it the 3rd", "Mei-Ling Chen", "yes"]
     out = _chat(url, lines)
     assert out[0] == "bot> Hi! I can book you a flight. Where do you want to fly to?"
     assert [line for line in out if line.startswith("you> ")] == [f"you> {line}" for line in lines]
     reply, block = _booked(out)
-    assert "Taipei (TPE, TSA), arriving on Wednesday, November 3, 2027" in out[out.index(reply) - 2]
+    confirmation = out[out.index(reply) - 2]
+    assert "Taipei (TPE, TSA), arriving on Wednesday, November 3, 2027" in confirmation
+    assert "Mei-Ling Chen" in confirmation
     engine = make_engine(url)
     with engine.connect() as connection:
         [booking] = connection.execute(select(BookingRow.reference, BookingRow.destination_city)).all()
@@ -86,6 +91,7 @@ def test_chat_reads_piped_lines_and_books(tmp_path: Path) -> None:
     assert booking.destination_city == "Taipei" and booking.reference in reply
     assert block == [
         f"reference   {booking.reference} (confirmed)",
+        "passenger   Mei-Ling Chen",
         "to          Taipei (TPE, TSA)",
         "arriving    Wednesday, November 3, 2027",
         "trip        one-way",
@@ -121,3 +127,40 @@ def test_chat_shows_every_part_of_a_round_trip(tmp_path: Path) -> None:
 def test_chat_rejects_a_bad_clock(tmp_path: Path) -> None:
     result = runner.invoke(app, ["chat", "--database-url", f"sqlite:///{tmp_path / 'x.db'}", "--now", "soon"])
     assert result.exit_code == 2 and "--now must be an ISO date-time" in result.output
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_erase_removes_a_conversations_names(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """`ticketbot erase ID`: the operator's way to honour a customer's request, on either database."""
+    url = f"sqlite:///{tmp_path / 'erase.db'}" if backend == "sqlite" else request.getfixturevalue("postgres")()
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    try:
+        sessions = make_sessions(engine)
+        manager = DialogueManager(sessions=sessions, clock=lambda: NOW)
+        conversation = manager.start()
+        for text in SAYING_IT:
+            send(manager, LexicalParser(), conversation_id=conversation.conversation_id, token=conversation.token,
+                 text=text)  # fmt: skip
+        send(manager, LexicalParser(), conversation_id=conversation.conversation_id, token=conversation.token,
+             text="yes")  # fmt: skip
+        assert NAME in everything_stored(sessions, conversation.conversation_id)
+
+        result = runner.invoke(app, ["erase", conversation.conversation_id.upper(), "--database-url", url])
+        assert result.exit_code == 0, result.output
+        assert f"conversation {conversation.conversation_id}: personal data erased at" in result.output
+        assert "(1 bookings and 5 turns changed now)" in result.output
+        assert NAME_WORDS.search(everything_stored(sessions, conversation.conversation_id)) is None
+        again = runner.invoke(app, ["erase", conversation.conversation_id, "--database-url", url])
+        assert again.exit_code == 0 and "(0 bookings and 0 turns changed now)" in again.output
+    finally:
+        engine.dispose()
+
+
+def test_erase_says_what_is_wrong(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'erase.db'}"
+    result = runner.invoke(app, ["erase", "0" * 32, "--database-url", url])
+    assert result.exit_code == 2 and "run `ticketbot db upgrade` first" in result.output
+    migrate.upgrade(url)
+    result = runner.invoke(app, ["erase", "0" * 32, "--database-url", url])
+    assert result.exit_code == 2 and f"no conversation '{'0' * 32}'" in result.output

@@ -17,6 +17,8 @@ from service.storage import make_engine, make_sessions, repository
 from service.storage.tables import BookingRow, ConversationRow, TurnRow
 from tests.service.conftest import NOW, LexicalParser, send
 
+NAME = "Ana Sousa"
+
 
 def _say(manager: DialogueManager, conversation: NewConversation, text: str, key: str | None = None) -> TurnResult:
     return send(
@@ -27,8 +29,9 @@ def _say(manager: DialogueManager, conversation: NewConversation, text: str, key
 
 def _confirming(manager: DialogueManager) -> NewConversation:
     conversation = manager.start()
-    assert _say(manager, conversation, "to denver").missing == ["arrival"]
-    assert _say(manager, conversation, "december 5th").status == "confirming"
+    assert _say(manager, conversation, "to denver").missing == ["arrival", "traveller"]
+    assert _say(manager, conversation, "december 5th").missing == ["traveller"]
+    assert _say(manager, conversation, NAME).status == "confirming"
     return conversation
 
 
@@ -40,7 +43,7 @@ def _count(sessions: sessionmaker[Session], table, conversation_id: str) -> int:
 def test_a_conversation_from_greeting_to_booking(manager: DialogueManager, sessions: sessionmaker[Session]) -> None:
     started = manager.start()
     assert started.reply.endswith("Where do you want to fly to?")
-    assert (started.status, started.missing) == ("collecting", ["destination", "arrival"])
+    assert (started.status, started.missing) == ("collecting", ["destination", "arrival", "traveller"])
     assert len(started.token) >= 43  # 256 random bits, url-safe
     conversation = _confirming(manager)
     booked = _say(manager, conversation, "yes")
@@ -52,13 +55,13 @@ def test_a_conversation_from_greeting_to_booking(manager: DialogueManager, sessi
     assert body["booking"]["status"] == "confirmed" and body["missing"] == []
     assert body["understood"]["tags"][0] == {"token": "yes", "tag": "O"}
     view = manager.conversation(conversation_id=conversation.conversation_id, token=conversation.token)
-    assert [t.user for t in view.turns] == [None, "to denver", "december 5th", "yes"]
-    assert [t.seq for t in view.turns] == [0, 1, 2, 3]
+    assert [t.user for t in view.turns] == [None, "to denver", "december 5th", NAME, "yes"]
+    assert [t.seq for t in view.turns] == [0, 1, 2, 3, 4]
     assert [b.reference for b in view.bookings] == [booked.booking.reference]
     with sessions() as session:
         stored = repository.get_conversation(session, conversation_id=conversation.conversation_id)
         assert stored.token_hash != conversation.token and len(stored.token_hash) == 64  # only the hash is kept
-        assert stored.version == 4 and stored.status == "booked"
+        assert stored.version == 5 and stored.status == "booked"
         last = repository.list_turns(session, conversation_id=conversation.conversation_id)[-1]
         assert last.tagger_ms is not None and last.handling_ms >= last.tagger_ms
         assert last.created_at == NOW
@@ -89,6 +92,7 @@ def test_cancelling_in_the_chat_and_outside_it(manager: DialogueManager) -> None
     conversation = _confirming(manager)
     first = _say(manager, conversation, "yes").booking
     _say(manager, conversation, "to boston on december 10th")
+    _say(manager, conversation, NAME)
     second = _say(manager, conversation, "yes").booking
     assert first.reference != second.reference
     cancelled = _say(manager, conversation, f"please cancel {first.reference.lower()}")
@@ -108,7 +112,7 @@ def test_the_same_idempotency_key_books_once(manager: DialogueManager, sessions:
     repeat = _say(manager, conversation, "yes", key="confirm-1")
     assert repeat == first and first.status == "booked"
     assert _count(sessions, BookingRow, conversation.conversation_id) == 1
-    assert _count(sessions, TurnRow, conversation.conversation_id) == 4  # greeting + 3 messages
+    assert _count(sessions, TurnRow, conversation.conversation_id) == 5  # greeting + 4 messages
     with pytest.raises(IdempotencyKeyReused):
         _say(manager, conversation, "to boston", key="confirm-1")
     unkeyed = _say(manager, conversation, "yes")  # after booking, "yes" books nothing more
@@ -165,7 +169,7 @@ def test_concurrent_answers_each_fill_their_slot(manager: DialogueManager) -> No
     assert all(isinstance(r, TurnResult) for r in results), results
     view = manager.conversation(conversation_id=conversation.conversation_id, token=conversation.token)
     assert view.slots.destination.city == "Denver" and view.slots.arrival.date.isoformat() == "2026-12-05"
-    assert view.status == "confirming"
+    assert view.missing == ["traveller"]
 
 
 def test_a_turn_and_its_booking_commit_together(
@@ -180,7 +184,7 @@ def test_a_turn_and_its_booking_commit_together(
     with pytest.raises(StorageUnavailable):
         _say(manager, conversation, "yes")
     view = manager.conversation(conversation_id=conversation.conversation_id, token=conversation.token)
-    assert view.status == "confirming" and len(view.turns) == 3 and view.bookings == []
+    assert view.status == "confirming" and len(view.turns) == 4 and view.bookings == []
     fresh = iter([taken, "QRST2345"])
     monkeypatch.setattr(manager_module, "new_reference", lambda: next(fresh))
     booked = _say(manager, conversation, "yes")

@@ -7,10 +7,13 @@ Each ``transcripts/*.txt`` file is one conversation, read top to bottom:
 * ``> text`` is what the customer says; ``{ref}`` in it is the newest booking's reference,
   ``{ref1}``, ``{ref2}`` ... the first, second ... booking of the conversation;
 * the lines under it are expected after that turn. ``status``, ``destination``,
-  ``origin``, ``arrival`` and ``departure`` carry over to later turns until changed (``-``
-  is empty), and all five are checked after every turn. A city is ``Name``,
-  ``Name (AIRPORTS)`` or ``Name (AIRPORTS) Zone``; a moment is ``DATE [HH:MM] [qualifier]``.
-  ``missing`` is checked as given, or as the empty required slots; ``reply: ~words``
+  ``origin``, ``arrival``, ``departure``, ``trip``, ``returning``, ``travellers``, ``cabin``,
+  ``airline``, ``nonstop`` and ``traveller`` carry over to later turns until changed (``-``
+  is empty), and all are checked after every turn. A city is ``Name``,
+  ``Name (AIRPORTS)`` or ``Name (AIRPORTS) Zone``; a moment is ``DATE [HH:MM] [qualifier]``;
+  travellers are ``ADULTS+CHILDREN``; an airline is its code; nonstop is ``yes`` or ``no``.
+  ``missing`` is checked as given, or as the empty always-required slots (destination,
+  arrival, traveller); ``reply: ~words``
   must appear in the reply (case-insensitive), ``reply: !words`` must not;
   ``booking: confirmed|cancelled`` is the booking the turn returned (default: none).
 """
@@ -32,7 +35,11 @@ from tests.service.conftest import NOW, send
 
 FOLDER = Path(__file__).parent / "transcripts"
 TRANSCRIPTS = sorted(FOLDER.glob("*.txt"))
-CARRIED = ("status", "destination", "origin", "arrival", "departure")
+CARRIED = (
+    "status", "destination", "origin", "arrival", "departure", "trip", "returning", "travellers", "cabin", "airline",
+    "nonstop", "traveller",
+)  # fmt: skip
+ALWAYS_REQUIRED = ("destination", "arrival", "traveller")
 
 
 @dataclass
@@ -96,14 +103,26 @@ def _moment(value) -> str:
     return " ".join(parts)
 
 
+def _or_dash(value: object) -> str:
+    return "-" if value is None else str(value)
+
+
 def observed(result: TurnResult, expected: dict[str, str]) -> dict[str, str]:
     slots = result.slots
+    travellers = slots.travellers
     return {
         "status": result.status,
         "destination": _city(slots.destination, expected["destination"]),
         "origin": _city(slots.origin, expected["origin"]),
         "arrival": _moment(slots.arrival),
         "departure": _moment(slots.departure),
+        "trip": _or_dash(slots.trip),
+        "returning": _moment(slots.returning),
+        "travellers": "-" if travellers is None else f"{travellers.adults}+{travellers.children}",
+        "cabin": _or_dash(slots.cabin),
+        "airline": "-" if slots.airline is None else slots.airline.code,
+        "nonstop": "-" if slots.nonstop is None else ("yes" if slots.nonstop else "no"),
+        "traveller": _or_dash(slots.traveller),
         "missing": ", ".join(result.missing) or "-",
         "booking": result.booking.status if result.booking else "-",
     }
@@ -114,7 +133,7 @@ def test_transcript(path: Path, tagger: Tagger, sessions: sessionmaker[Session])
     transcript = read(path)
     manager = DialogueManager(sessions=sessions, clock=lambda: transcript.clock)
     conversation = manager.start()
-    expected = {"status": "collecting", "destination": "-", "origin": "-", "arrival": "-", "departure": "-"}
+    expected = {key: "-" for key in CARRIED} | {"status": "collecting"}
     references: list[str] = []
     for turn in transcript.turns:
         text = re.sub(r"\{ref(\d*)\}", lambda m: references[int(m.group(1)) - 1 if m.group(1) else -1], turn.text)
@@ -125,7 +144,7 @@ def test_transcript(path: Path, tagger: Tagger, sessions: sessionmaker[Session])
         expected.update({k: v for k, v in turn.expect.items() if k in CARRIED})
         wanted = {**expected, "booking": turn.expect.get("booking", "-")}
         wanted["missing"] = turn.expect.get("missing") or ", ".join(
-            slot for slot in ("destination", "arrival") if expected[slot] == "-"
+            slot for slot in ALWAYS_REQUIRED if expected[slot] == "-"
         ) or "-"
         seen = observed(result, expected)
         where = f"{path.name}:{turn.line} > {text}\n  bot: {result.reply}\n"

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import hmac
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Query
 from starlette.concurrency import run_in_threadpool
 
 from ...dialogue import Booking
 from ...errors import BookingNotFound
-from ..deps import BearerToken, ServicesDep, client_limit
-from ..errors import ApiError, responses
+from ..deps import AdminKey, BearerToken, ServicesDep, client_limit, require_admin
+from ..errors import responses
 
 router = APIRouter(prefix="/api/v1/bookings", tags=["bookings"], dependencies=[Depends(client_limit)])
 
@@ -29,23 +28,19 @@ def _known_shape(reference: str) -> str:
 @router.get("", response_model=list[Booking], responses=responses(403, 422, 429, 503), summary="All bookings (admin)")
 async def list_bookings(
     services: ServicesDep,
-    admin_key: Annotated[str | None, Header(alias="X-Admin-Key")] = None,
+    admin_key: AdminKey,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> list[Booking]:
-    """Needs ``X-Admin-Key`` equal to ``TICKETBOT_ADMIN_KEY``; disabled while that is unset."""
-    expected = services.settings.admin_key
-    if expected is None:
-        raise ApiError(403, "forbidden", "the admin API is disabled: TICKETBOT_ADMIN_KEY is not set")
-    given = (admin_key or "").encode()
-    if not hmac.compare_digest(given, expected.get_secret_value().encode()):
-        raise ApiError(403, "forbidden", "a valid X-Admin-Key header is required")
+    """Needs ``X-Admin-Key`` equal to ``TICKETBOT_ADMIN_KEY``; disabled while that is unset. The
+    bookings include their travellers' names: personal data, for operators only."""
+    require_admin(services, admin_key)
     return await run_in_threadpool(services.manager.bookings, limit=limit, offset=offset)
 
 
 @router.get("/{reference}", response_model=Booking, responses=responses(401, 404, 429, 503), summary="Read a booking")
 async def read(reference: str, services: ServicesDep, token: BearerToken) -> Booking:
-    """With the token of the conversation that made the booking."""
+    """With the token of the conversation that made the booking (it holds the traveller's name)."""
     return await run_in_threadpool(services.manager.booking, reference=_known_shape(reference), token=token)
 
 

@@ -1,4 +1,4 @@
-"""``/api/v1/conversations``: start a conversation, send it messages, read it back."""
+"""``/api/v1/conversations``: start a conversation, send it messages, read it back, erase its personal data."""
 
 from __future__ import annotations
 
@@ -6,12 +6,21 @@ import re
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Request, status
+from fastapi import APIRouter, Body, Depends, Header, Request, status
 from starlette.concurrency import run_in_threadpool
 
 from ...errors import ConversationNotFound
-from ...results import ConversationView, NewConversation, TurnResult
-from ..deps import BearerToken, IdempotencyKey, ServicesDep, client_limit, conversation_limit
+from ...results import ConversationView, NewConversation, PersonalDataErased, TurnResult
+from ..deps import (
+    AdminKey,
+    BearerToken,
+    IdempotencyKey,
+    ServicesDep,
+    bearer_token,
+    client_limit,
+    conversation_limit,
+    require_admin,
+)
 from ..errors import responses
 from ..schemas import MessageIn
 
@@ -68,3 +77,30 @@ async def read(conversation_id: str, services: ServicesDep, token: BearerToken) 
     """State, bookings and the transcript, for a reload of the chat."""
     _known_shape(conversation_id)
     return await run_in_threadpool(services.manager.conversation, conversation_id=conversation_id, token=token)
+
+
+@router.delete(
+    "/{conversation_id}/personal-data", response_model=PersonalDataErased,
+    responses=responses(401, 403, 404, 429, 503), summary="Erase a conversation's personal data",
+    response_description="Erased (or nothing was left to erase)",
+)  # fmt: skip
+async def erase_personal_data(
+    conversation_id: str,
+    services: ServicesDep,
+    admin_key: AdminKey,
+    authorization: Annotated[
+        str | None, Header(description="`Bearer <token>` of the conversation; or send X-Admin-Key instead")
+    ] = None,
+) -> PersonalDataErased:
+    """Removes every traveller name the conversation holds: from its bookings, its state and its
+    transcript (replaced by "[erased]"). The bookings stay, cancellable as before. Idempotent: a
+    repeat erases nothing more and answers 200. With the conversation's token, or an operator's
+    ``X-Admin-Key`` (403 if it is wrong or the admin API is disabled)."""
+    _known_shape(conversation_id)
+    if admin_key is not None:
+        require_admin(services, admin_key)
+        return await run_in_threadpool(
+            services.manager.erase_personal_data_as_operator, conversation_id=conversation_id
+        )
+    token = await bearer_token(authorization)
+    return await run_in_threadpool(services.manager.erase_personal_data, conversation_id=conversation_id, token=token)

@@ -8,7 +8,14 @@ import httpx
 
 from .conftest import LiveServer, start_conversation
 
-SLOT_KEYS = {"destination", "arrival", "origin", "departure"}
+SLOT_KEYS = {
+    "destination", "arrival", "origin", "departure", "trip", "returning", "travellers", "cabin", "airline", "nonstop",
+    "traveller",
+}  # fmt: skip
+BOOKING_KEYS = {
+    "reference", "status", "destination", "arrival", "origin", "departure", "trip", "returning", "travellers", "cabin",
+    "airline", "nonstop", "traveller", "created_at",
+}  # fmt: skip
 TURN_KEYS = {"reply", "status", "slots", "missing", "booking", "understood"}
 
 
@@ -17,7 +24,7 @@ def test_start_returns_greeting_token_and_empty_booking(client: httpx.Client) ->
     assert response.status_code == 201
     body = response.json()
     assert {"conversation_id", "token", "reply", "status", "slots", "missing"} <= set(body)
-    assert body["status"] == "collecting" and body["missing"] == ["destination", "arrival"]
+    assert body["status"] == "collecting" and body["missing"] == ["destination", "arrival", "traveller"]
     assert set(body["slots"]) == SLOT_KEYS and all(v is None for v in body["slots"].values())
     assert len(body["token"]) >= 22  # at least 128 random bits, URL-safe base64
     assert body["reply"]
@@ -30,25 +37,36 @@ def test_booking_by_chat_then_read_and_cancel(client: httpx.Client) -> None:
     assert first.status_code == 200, first.text
     turn = first.json()
     assert set(turn) >= TURN_KEYS
-    assert turn["status"] == "confirming" and turn["missing"] == []
+    assert turn["status"] == "collecting" and turn["missing"] == ["traveller"]
+    assert turn["reply"].endswith("Who is travelling? The name as on the passport, please.")
     assert turn["slots"]["destination"] == {"city": "Taipei", "airports": ["TPE", "TSA"], "timezone": "Asia/Taipei"}
     assert turn["slots"]["arrival"] == {"date": "2027-11-02", "time": None, "qualifier": None, "period": None}
     understood = turn["understood"]
     assert {"token": "taipei", "tag": "B-toloc.city_name"} in understood["tags"]
     assert any(s["slot"] == "toloc.city_name" and s["text"] == "taipei" for s in understood["spans"])
     assert turn["booking"] is None
+    named = client.post(path, json={"text": "Chen Mei-Ling"}, headers=auth).json()
+    assert named["status"] == "confirming" and named["missing"] == [] and named["slots"]["traveller"] == "Chen Mei-Ling"
 
     booked = client.post(path, json={"text": "yes"}, headers=auth).json()
     assert booked["status"] == "booked"
     booking = booked["booking"]
     assert booking["status"] == "confirmed" and booking["destination"]["city"] == "Taipei"
     assert booking["arrival"]["date"] == "2027-11-02"
-    assert set(booking) == {"reference", "status", "destination", "arrival", "origin", "departure", "created_at"}
+    assert set(booking) == BOOKING_KEYS
+    # what the customer did not say is booked as the defaults: one-way, one adult, economy, no preference
+    assert {k: booking[k] for k in ("trip", "returning", "travellers", "cabin", "airline", "nonstop")} == {
+        "trip": "one_way", "returning": None, "travellers": {"adults": 1, "children": 0}, "cabin": "economy",
+        "airline": None, "nonstop": False,
+    }  # fmt: skip
     reference = booking["reference"]
 
     view = client.get(f"/api/v1/conversations/{conversation}", headers=auth).json()
     assert view["status"] == "booked" and [b["reference"] for b in view["bookings"]] == [reference]
-    assert [t["user"] for t in view["turns"]] == [None, "I want to arrive in Taipei on Nov. 2nd", "yes"]
+    assert view["personal_data_erased_at"] is None
+    said = [None, "I want to arrive in Taipei on Nov. 2nd", "Chen Mei-Ling", "yes"]
+    assert [t["user"] for t in view["turns"]] == said
+    assert booking["traveller"] == "Chen Mei-Ling"
 
     assert client.get(f"/api/v1/bookings/{reference}", headers=auth).json() == booking
     cancelled = client.post(f"/api/v1/bookings/{reference}/cancel", headers=auth)
@@ -65,19 +83,20 @@ def test_leave_fills_origin_and_asks_where_to(client: httpx.Client) -> None:
     ).json()
     assert turn["slots"]["origin"]["city"] == "Taipei" and turn["slots"]["destination"] is None
     assert turn["slots"]["departure"]["date"] == "2027-11-02" and turn["slots"]["arrival"] is None
-    assert turn["missing"] == ["destination", "arrival"] and turn["status"] == "collecting"
+    assert turn["missing"] == ["destination", "arrival", "traveller"] and turn["status"] == "collecting"
 
 
 def test_same_idempotency_key_books_once(client: httpx.Client) -> None:
     conversation, auth = start_conversation(client)
     path = f"/api/v1/conversations/{conversation}/messages"
     client.post(path, json={"text": "fly to boston arriving december 3rd"}, headers=auth)
+    client.post(path, json={"text": "Ana Sousa"}, headers=auth)
     keyed = {**auth, "Idempotency-Key": "confirm-1"}
     first = client.post(path, json={"text": "yes"}, headers=keyed).json()
     second = client.post(path, json={"text": "yes"}, headers=keyed).json()
     assert first == second and first["status"] == "booked"
     view = client.get(f"/api/v1/conversations/{conversation}", headers=auth).json()
-    assert len(view["bookings"]) == 1 and len(view["turns"]) == 3
+    assert len(view["bookings"]) == 1 and len(view["turns"]) == 4
     reused = client.post(path, json={"text": "start over"}, headers=keyed)
     assert reused.status_code == 409 and reused.json()["error"]["code"] == "idempotency_key_reused"
 
@@ -105,6 +124,7 @@ def test_admin_lists_bookings_only_with_the_key(client: httpx.Client, make_serve
     conversation, auth = start_conversation(client)
     path = f"/api/v1/conversations/{conversation}/messages"
     client.post(path, json={"text": "fly to denver arriving december 5th"}, headers=auth)
+    client.post(path, json={"text": "Ana Sousa"}, headers=auth)
     reference = client.post(path, json={"text": "yes"}, headers=auth).json()["booking"]["reference"]
     listed = client.get("/api/v1/bookings", headers={"X-Admin-Key": "admin-secret"}, params={"limit": 1000})
     assert listed.status_code == 200 and reference in [b["reference"] for b in listed.json()]

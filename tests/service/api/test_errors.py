@@ -82,6 +82,7 @@ def test_bookings_are_private_to_their_conversation(client: httpx.Client) -> Non
     owner, owner_auth = start_conversation(client)
     path = f"/api/v1/conversations/{owner}/messages"
     client.post(path, json={"text": "fly to chicago arriving december 9th"}, headers=owner_auth)
+    client.post(path, json={"text": "Ana Sousa"}, headers=owner_auth)
     reference = client.post(path, json={"text": "yes"}, headers=owner_auth).json()["booking"]["reference"]
     _, stranger = start_conversation(client)
     answers = [

@@ -75,6 +75,7 @@ def test_metrics_show_requests_bookings_and_batches(server: LiveServer) -> None:
         conversation, auth = start_conversation(http)
         path = f"/api/v1/conversations/{conversation}/messages"
         http.post(path, json={"text": "fly to atlanta arriving december 10th"}, headers=auth)
+        http.post(path, json={"text": "Ana Sousa"}, headers=auth)
         http.post(path, json={"text": "yes"}, headers=auth)
 
     def chat(i: int) -> int:

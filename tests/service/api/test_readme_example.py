@@ -38,10 +38,12 @@ def test_the_readme_curl_example_books_a_flight(server: LiveServer) -> None:
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert completed.returncode == 0, completed.stderr
-    reply, booking = completed.stdout.strip().splitlines()
-    assert reply.endswith("Shall I book it?") and "Taipei" in reply
+    asked, reply, booking = completed.stdout.strip().splitlines()
+    assert asked.endswith("Who is travelling? The name as on the passport, please.") and "Taipei" in asked
+    assert reply.endswith("Shall I book it?") and "Traveller: Ana Sousa" in reply
     shown = json.loads(booking)
     assert shown["status"] == "confirmed" and shown["arrival"]["date"] == "2027-11-02"
+    assert shown["traveller"] == "Ana Sousa"
     # what the README says it prints, shape for shape (the reference differs each run)
     printed = re.search(r"^# (\{\"reference\".*\})$", script, re.M)
     assert printed and set(json.loads(printed.group(1))) == set(shown)

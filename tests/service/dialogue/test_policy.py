@@ -19,6 +19,7 @@ class Conversation:
     actions: list = field(default_factory=list)
 
 
+NAME = "Ana Sousa"  # the answer to "Who is travelling?"
 REFERENCE = "B00K1NG2"  # what a booking made in these turns is called (the manager draws a fresh one)
 
 
@@ -58,19 +59,19 @@ ONE_MESSAGE = [
     ("[boston|fromloc.city_name] to [denver|toloc.city_name]", {"origin": "Boston", "destination": "Denver"},
      "collecting", "arrive in Denver"),
     ("i want to arrive in taipei on [november|arrive_date.month_name] [2nd|arrive_date.day_number]",
-     {"destination": "Taipei", "arrival": ("2027-11-02", None, None)}, "confirming", "Shall I book it?"),
+     {"destination": "Taipei", "arrival": ("2027-11-02", None, None)}, "collecting", "Who is travelling?"),
     # an undirected flight date (ATIS says depart_date) is the arrival; a departure needs a departure word
     ("fly to [denver|toloc.city_name] on [december|depart_date.month_name] [5th|depart_date.day_number]",
-     {"destination": "Denver", "arrival": ("2026-12-05", None, None)}, "confirming", "Saturday, December 5, 2026"),
+     {"destination": "Denver", "arrival": ("2026-12-05", None, None)}, "collecting", "Saturday, December 5, 2026"),
     ("i want to fly from [boston|fromloc.city_name] to [denver|toloc.city_name] arriving [by|arrive_time.time_relative]"
      " [5 pm|arrive_time.time] on [june|arrive_date.month_name] [fourteenth|arrive_date.day_number]",
-     {"origin": "Boston", "destination": "Denver", "arrival": ("2027-06-14", "17:00", "by")}, "confirming",
+     {"origin": "Boston", "destination": "Denver", "arrival": ("2027-06-14", "17:00", "by")}, "collecting",
      "arriving by 5:00 pm on Monday, June 14, 2027"),
     ("leave [pittsburgh|fromloc.city_name] on december 3rd and arrive in [atlanta|toloc.city_name] before 6 pm on "
      "december 4th", {"origin": "Pittsburgh", "departure": "2026-12-03", "destination": "Atlanta",
-                      "arrival": ("2026-12-04", "18:00", "before")}, "confirming", "leaving on Thursday, December 3"),
+                      "arrival": ("2026-12-04", "18:00", "before")}, "collecting", "leaving on Thursday, December 3"),
     ("fly to [jfk|toloc.airport_code] tomorrow", {"destination": "New York", "arrival": ("2026-11-27", None, None)},
-     "confirming", "New York (JFK)"),
+     "collecting", "New York (JFK)"),
     ("to austin [texas|toloc.state_name|0.49]", {"destination": "Austin"}, "collecting", "arrive in Austin"),
     ("portland maine", {"destination": "Portland"}, "collecting", "arrive in Portland"),
     ("stop in [denver|stoploc.city_name]", {}, "collecting", "Where do you want to fly to?"),
@@ -83,7 +84,7 @@ ONE_MESSAGE = [
     ("to denver yesterday", {"destination": "Denver"}, "collecting", "Wednesday, November 25, 2026 has already passed"),
     ("to denver on december 5th 2027", {"destination": "Denver"}, "collecting", "too far ahead"),
     ("to london today at 9 am", {"destination": "London"}, "collecting", "9:00 am today has already passed"),
-    ("to denver today at 9 am", {"destination": "Denver", "arrival": ("2026-11-26", "09:00", "at")}, "confirming",
+    ("to denver today at 9 am", {"destination": "Denver", "arrival": ("2026-11-26", "09:00", "at")}, "collecting",
      "Thursday, November 26"),  # 03:00 in Denver: 9 am is still ahead there
     ("", {}, "collecting", "Sorry, I didn't get that."),
     ("hello", {}, "collecting", "Hello! Where do you want to fly to?"),
@@ -101,7 +102,7 @@ def test_one_message(message: str, slots: dict, status: str, reply: str) -> None
     assert (departure.date.isoformat() if departure and departure.date else None) == slots.get("departure")
     assert conversation.state.status == status
     assert reply in conversation.reply
-    assert conversation.state.missing() == [s for s in ("destination", "arrival") if s not in slots]
+    assert conversation.state.missing() == [s for s in ("destination", "arrival") if s not in slots] + ["traveller"]
 
 
 def test_bare_answers_follow_the_question() -> None:
@@ -125,7 +126,7 @@ def test_bare_answers_follow_the_question() -> None:
     ],
 )
 def test_a_correction_changes_only_its_slot(correction: str, changed: dict) -> None:
-    before = converse("to boston by 5 pm on december 10th")
+    before = converse("to boston by 5 pm on december 10th", NAME)
     assert before.state.status == "confirming"
     after = converse(correction, state=before.state)
     expected = {"destination": "Boston", "origin": None, "arrival": ("2026-12-10", "17:00", "by"), **changed}
@@ -137,7 +138,7 @@ def test_a_correction_changes_only_its_slot(correction: str, changed: dict) -> N
 
 
 def test_yes_books_and_no_asks_what_to_change() -> None:
-    confirming = converse("to boston on december 10th")
+    confirming = converse("to boston on december 10th", NAME)
     no = converse("no", state=confirming.state)
     assert no.state.status == "confirming" and "What would you like to change?" in no.reply
     assert no.actions == [Say(no.reply)]
@@ -223,7 +224,7 @@ def test_same_city_both_ends_and_departure_after_arrival_are_refused() -> None:
 
 
 def test_booking_references_in_the_chat() -> None:
-    booked = converse("to boston on december 10th", "yes")
+    booked = converse("to boston on december 10th", NAME, "yes")
     state = booked.state.model_copy(update={"bookings": ("K7QX4MPA",)})
     cancelled = converse("cancel booking k7qx4mpa", state=state)
     assert cancelled.actions[0] == CancelBooking("K7QX4MPA")
@@ -240,12 +241,13 @@ def test_booking_references_in_the_chat() -> None:
 
 
 def test_a_new_request_after_a_booking_starts_a_new_form() -> None:
-    booked = converse("to boston on december 10th", "yes")
+    booked = converse("to boston on december 10th", NAME, "yes")
     state = booked.state.model_copy(update={"bookings": ("K7QX4MPA",)})
     thanks = converse("thanks", state=state)
     assert thanks.state.status == "booked" and "You're welcome" in thanks.reply
-    second = converse("to miami on december 20th", state=state)
-    assert second.state.status == "confirming" and city(second, "destination") == "Miami"
+    second = converse("to miami on december 20th", state=state)  # a new form: the name is asked again
+    assert second.state.status == "collecting" and city(second, "destination") == "Miami"
+    assert second.state.missing() == ["traveller"] and "Who is travelling?" in second.reply
     assert second.state.bookings == ("K7QX4MPA",)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from service.dialogue import Arrival, City, Departure, DialogueState, Slots
+from service.dialogue.domain import MAX_TRAVELLERS, Airline, Booking, Return, Travellers
 from service.storage import new_reference, repository
 from service.storage.references import ALPHABET, LENGTH
 from tests.service.conftest import NOW
@@ -72,6 +73,74 @@ def test_booking_and_cancellation_round_trip(sessions: sessionmaker[Session], fu
         )
         assert repository.cancel_booking(session, reference="NOSUCH23", now=later) is False
         assert [b.reference for b in repository.list_bookings(session, conversation_id=conversation_id)] == [reference]
+
+
+def test_every_value_of_the_form_is_stored_and_read_back(sessions: sessionmaker[Session]) -> None:
+    """A round trip for two in business, nonstop on TAP, with the traveller's name: each value comes back."""
+    slots = Slots(
+        destination=City(city="Lisbon", airports=("LIS",), timezone="Europe/Lisbon"),
+        arrival=Arrival(date=dt.date(2027, 1, 12), time=dt.time(9), qualifier="by"),
+        origin=City(city="Chicago", airports=("ORD", "MDW"), timezone="America/Chicago"),
+        trip="round_trip", returning=Return(date=dt.date(2027, 1, 20), time=dt.time(12), qualifier="around"),
+        travellers=Travellers(adults=1, children=1), cabin="business",
+        airline=Airline(code="TP", name="TAP Air Portugal"), nonstop=True, traveller="Zoë O'Brien-Łukasz",
+    )  # fmt: skip
+    reference = new_reference()
+    with sessions.begin() as session:
+        made = repository.add_booking(
+            session, conversation_id=_conversation(session), reference=reference, slots=slots, now=NOW
+        )
+    with sessions() as session:
+        found = repository.find_booking(session, reference=reference)
+        assert found is not None
+        [listed] = [b for b in repository.list_bookings(session, limit=1000) if b.reference == reference]
+    assert found.booking == made == listed
+    booking = found.booking
+    assert (booking.trip, booking.returning, booking.travellers, booking.cabin) == (
+        "round_trip", slots.returning, Travellers(adults=1, children=1), "business"
+    )  # fmt: skip
+    assert (booking.airline, booking.nonstop, booking.traveller) == (slots.airline, True, "Zoë O'Brien-Łukasz")
+    assert booking.model_dump(mode="json")["returning"] == {
+        "date": "2027-01-20", "time": "12:00", "qualifier": "around", "period": None
+    }  # fmt: skip
+    evening = Slots(**{**slots.model_dump(), "returning": Return(date=dt.date(2027, 1, 20), period="evening")})
+    with sessions.begin() as session:
+        reference = new_reference()
+        repository.add_booking(session, conversation_id=_conversation(session), reference=reference, slots=evening,
+                               now=NOW)  # fmt: skip
+        again = repository.find_booking(session, reference=reference)
+    assert again is not None and again.booking.returning == Return(date=dt.date(2027, 1, 20), period="evening")
+
+
+def test_what_was_not_said_is_stored_as_the_booking_default(sessions: sessionmaker[Session]) -> None:
+    slots = Slots(destination=TAIPEI, arrival=Arrival(date=dt.date(2027, 11, 2)))  # every preference None
+    reference = new_reference()
+    with sessions.begin() as session:
+        made = repository.add_booking(
+            session, conversation_id=_conversation(session), reference=reference, slots=slots, now=NOW
+        )
+    with sessions() as session:
+        found = repository.find_booking(session, reference=reference)
+    defaults = Booking(reference=reference, status="confirmed", destination=TAIPEI, arrival=slots.arrival,
+                       created_at=NOW)  # fmt: skip
+    assert found is not None and found.booking == made == defaults
+    assert (made.trip, made.travellers.total, made.cabin, made.airline, made.nonstop, made.traveller) == (
+        "one_way", 1, "economy", None, False, None
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(  # built without the domain's own checks, as a buggy caller might
+    "travellers",
+    [Travellers.model_construct(adults=0, children=1), Travellers.model_construct(adults=MAX_TRAVELLERS, children=1)],
+)
+def test_a_booking_outside_the_travellers_bounds_is_refused_plainly(
+    sessions: sessionmaker[Session], travellers: Travellers
+) -> None:
+    """Refused before the database's check, which would read as a conflict and be retried."""
+    slots = Slots(destination=TAIPEI, arrival=Arrival(date=dt.date(2027, 11, 2)), travellers=travellers)
+    with pytest.raises(ValueError, match="1 to 9 travellers"), sessions.begin() as session:
+        repository.add_booking(session, conversation_id=_conversation(session), reference=new_reference(),
+                               slots=slots, now=NOW)  # fmt: skip
 
 
 def test_references_are_unique(sessions: sessionmaker[Session]) -> None:

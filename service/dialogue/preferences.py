@@ -1,0 +1,356 @@
+"""The booking's other values, read from words: trip type, travellers, cabin, airline, nonstop.
+
+Each reader takes the message's tokens (``None`` where an earlier reading claimed a word)
+and returns what it found, with the words it used, so that nothing is read twice: "first
+class" is a cabin, not the 1st of the month; "singapore airlines" an airline, not a city.
+The tagger's ATIS spans (``class_type``, ``round_trip``, ``airline_name``, ``flight_stop``)
+are a second source; words decide where both speak. A reader returns the slot's new value,
+or ``None`` as the value where the customer took a preference back ("any airline").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from ._airlines import AIRLINES
+from .domain import Airline, Cabin, SlotName, Travellers
+
+__all__ = [
+    "Found",
+    "Reader",
+    "Words",
+    "airline_named",
+    "read_airline",
+    "read_all",
+    "read_cabin",
+    "read_nonstop",
+    "read_travellers",
+    "read_trip",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    tokens: tuple[str | None, ...]
+    """The message's tokens, ``None`` where another reading claimed the word."""
+    tagged: tuple[tuple[str, int, int], ...] = ()
+    """The tagger's spans: (slot kind without its prefix, start, end)."""
+    text: str = ""
+    """The message as typed (a name keeps its case and script)."""
+    asked: SlotName | None = None
+    """The slot the bot's last question asked for."""
+
+    def without(self, found: Sequence[Found]) -> Words:
+        """These words, less the ones ``found`` claimed."""
+        tokens = tuple(None if any(f.start <= i < f.end for f in found) else t for i, t in enumerate(self.tokens))
+        return replace(self, tokens=tokens)
+
+    def at(self, i: int) -> str | None:
+        return self.tokens[i] if 0 <= i < len(self.tokens) else None
+
+    def phrase(self, i: int, phrase: Sequence[str]) -> bool:
+        return all(self.at(i + k) == word for k, word in enumerate(phrase))
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A value said for ``slot`` by ``tokens[start:end]``."""
+
+    slot: SlotName
+    value: object
+    start: int
+    end: int
+
+
+def _phrases(text: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(sorted((tuple(p.split()) for p in text.split("|")), key=len, reverse=True))
+
+
+def _find(words: Words, phrases: Sequence[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """Where the phrases occur in the unclaimed words, longest first, without overlaps."""
+    found: list[tuple[int, int]] = []
+    for i in range(len(words.tokens)):
+        if found and i < found[-1][1]:
+            continue
+        for phrase in phrases:
+            if words.phrase(i, phrase):
+                found.append((i, i + len(phrase)))
+                break
+    return found
+
+
+# --- trip type ------------------------------------------------------------------------------
+
+_ROUND = _phrases("round trip|round-trip|roundtrip|round trips|return trip|return ticket|return flight|"
+                  "return tickets|return flights|there and back|both ways")  # fmt: skip
+_ONE_WAY = _phrases("one way|one-way|oneway|one way only|single ticket|not coming back|no return|"
+                    "no return flight|don't need a return|dont need a return")  # fmt: skip
+
+
+def read_trip(words: Words) -> list[Found]:
+    found = [Found("trip", "round_trip", a, b) for a, b in _find(words, _ROUND)]
+    found += [Found("trip", "one_way", a, b) for a, b in _find(words, _ONE_WAY)]
+    return sorted(found, key=lambda f: f.start)
+
+
+# --- travellers ------------------------------------------------------------------------------
+
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+            "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20}  # fmt: skip
+_ADULT_UNITS = frozenset({"adult", "adults", "grown-ups", "grownups", "people", "persons", "person", "passengers",
+                          "passenger", "travellers", "travelers", "traveller", "traveler", "tickets", "ticket",
+                          "seats", "seat", "pax"})  # fmt: skip
+_CHILD_UNITS = frozenset({"child", "children", "kid", "kids", "infant", "infants", "baby", "babies", "minor",
+                          "minors", "toddler", "toddlers", "son", "sons", "daughter", "daughters"})  # fmt: skip
+_COMPANIONS = frozenset(
+    {
+        "wife",
+        "husband",
+        "partner",
+        "spouse",
+        "friend",
+        "girlfriend",
+        "boyfriend",
+        "fiance",
+        "fiancee",
+        "fiancé",
+        "fiancée",
+        "mom",
+        "mum",
+        "mother",
+        "dad",
+        "father",
+        "brother",
+        "sister",
+        "colleague",
+        "coworker",
+        "co-worker",
+        "boss",
+        "grandma",
+        "grandmother",
+        "grandpa",
+        "grandfather",
+        "aunt",
+        "uncle",
+        "cousin",
+        "parents",
+        "niece",
+        "nephew",
+    }
+)
+_NOT_PEOPLE = frozenset(
+    {
+        "am",
+        "pm",
+        "o'clock",
+        "oclock",
+        "nights",
+        "night",
+        "days",
+        "day",
+        "weeks",
+        "week",
+        "hours",
+        "hour",
+        "minutes",
+        "stops",
+        "stop",
+        "bags",
+        "bag",
+        "th",
+        "st",
+        "nd",
+        "rd",
+    }
+)
+_SOLO = _phrases("just me|only me|just myself|by myself|on my own|traveling alone|travelling alone|flying alone|"
+                 "just one person|only one person|one person|one passenger|one adult|solo")  # fmt: skip
+_GROUP = _phrases("party of|group of|family of|we are|we're|there are")
+
+
+def _number(word: str | None) -> int | None:
+    if word is None:
+        return None
+    if word.isascii() and word.isdigit():
+        return int(word)
+    return _NUMBERS.get(word)
+
+
+def read_travellers(words: Words) -> list[Found]:
+    """ "for two", "3 adults and a child", "me and my wife", "just me", "party of four"."""
+    tokens, n = words.tokens, len(words.tokens)
+    adults = children = 0
+    used: list[int] = []
+    people: int | None = None
+    for i in range(n):
+        count = _number(tokens[i])
+        unit = words.at(i + 1)
+        if (
+            count is not None
+            and unit in _ADULT_UNITS | _CHILD_UNITS
+            and not (tokens[i] in ("a", "an") and unit in _ADULT_UNITS)
+        ):
+            if unit in _CHILD_UNITS:
+                children += count
+            elif unit in {"people", "persons", "person", "passengers", "passenger", "tickets", "seats", "pax"}:
+                people = (people or 0) + count
+            else:
+                adults += count
+            used += [i, i + 1]
+    if people is not None:
+        adults = max(adults, people - children) if adults == 0 else adults
+    if children and not adults:  # "me and my husband and our two kids": the adults are the speaker's party
+        companions = _companions(words)  # none ("and two kids"): 0 adults, the form keeps the ones it has
+        adults = companions[0][0] if companions is not None else 0
+        used += companions[1] if companions is not None else []
+    counted = bool(used)
+    if not counted:
+        for a, b in _find(words, _GROUP):
+            count = _number(words.at(b))
+            if count is not None and words.at(b + 1) not in _NOT_PEOPLE:
+                adults, used, counted = count, [*range(a, b + 1)], True
+                break
+    if not counted:
+        for i in range(n):
+            count = _number(tokens[i])
+            if count is not None and (words.at(i + 1) in ("of",) and words.at(i + 2) == "us"):
+                adults, used, counted = count, [i, i + 1, i + 2], True
+                break
+            if count is not None and tokens[i] not in ("a", "an") and words.at(i - 1) == "for" \
+                    and words.at(i + 1) not in _NOT_PEOPLE and not (words.at(i + 1) or "").isdecimal():  # fmt: skip
+                adults, used, counted = count, [i - 1, i], True
+                break
+    if not counted:
+        companions = _companions(words)
+        if companions is not None:
+            (adults, children), used, counted = companions[0], companions[1], True
+    if not counted:
+        solo = _find(words, _SOLO)
+        if solo:
+            a, b = solo[0]
+            adults, used, counted = 1, [*range(a, b)], True
+    if not counted:
+        return []
+    return [Found("travellers", Travellers(adults=adults, children=children), min(used), max(used) + 1)]
+
+
+def _owned(words: Words, i: int) -> bool:
+    """ "my wife", "our two kids", "and 2 children": a person the speaker brings along."""
+    before = words.at(i - 1)
+    if before in ("my", "our"):
+        return True
+    return _number(before) is not None and words.at(i - 2) in ("my", "our", "and", "with")
+
+
+def _companions(words: Words) -> tuple[tuple[int, int], list[int]] | None:
+    """ "me and my wife", "my wife and i", "with my husband and two kids": the speaker plus each person named."""
+    tokens = words.tokens
+    owned = [i for i, t in enumerate(tokens) if (t in _COMPANIONS or t in _CHILD_UNITS) and _owned(words, i)]
+    speaker = any(t in ("me", "i", "myself", "with") for t in tokens)
+    if not owned or not speaker:
+        return None
+    adults, children = 1, 0
+    for i in owned:
+        count = _number(words.at(i - 1)) or (2 if tokens[i] == "parents" else 1)
+        if tokens[i] in _CHILD_UNITS:
+            children += count
+        else:
+            adults += count
+    return (adults, children), [j for i in owned for j in (i - 1, i)]
+
+
+# --- cabin -----------------------------------------------------------------------------------
+
+_CABINS: dict[Cabin, tuple[tuple[str, ...], ...]] = {
+    "premium_economy": _phrases("premium economy|premium economy class|premium-economy|premium class|premium"),
+    "business": _phrases("business class|business-class|business"),
+    "first": _phrases("first class|first-class|1st class|in first|fly first|flying first"),
+    "economy": _phrases("economy class|economy|coach class|coach|standard class|thrift|cheapest class"),
+}
+_NOT_CABIN_AFTER = frozenset({"trip", "trips", "meeting", "meetings", "travel", "traveller", "traveler", "conference",
+                              "hours", "day", "days"})  # fmt: skip
+
+
+def read_cabin(words: Words) -> list[Found]:
+    found = []
+    for cabin, phrases in _CABINS.items():
+        for a, b in _find(words, phrases):
+            if words.at(b) in _NOT_CABIN_AFTER:  # "a business trip" is no cabin
+                continue
+            found.append(Found("cabin", cabin, a, b))
+        words = words.without(found)
+    return sorted(found, key=lambda f: f.start)
+
+
+# --- airline ---------------------------------------------------------------------------------
+
+_BRANDS = _phrases("|".join(name for a in AIRLINES for name in a.names))
+_WORDS = _phrases("|".join(name for a in AIRLINES for name in a.words))
+_BY_PHRASE = {tuple(p.split()): a for a in AIRLINES for p in (*a.names, *a.words)}
+_AIRLINE_BEFORE = frozenset({"on", "with", "fly", "flying", "by", "prefer", "airline", "carrier"})
+_AIRLINE_AFTER = frozenset({"flight", "flights", "airline", "airlines", "please", "only", "if"})
+_ANY_AIRLINE = _phrases("any airline|any carrier|whatever airline|whichever airline|any airline is fine|"
+                        "no airline preference|no preference for the airline|don't care about the airline|"
+                        "dont care about the airline|doesn't matter which airline|any airline will do")  # fmt: skip
+
+
+def airline_named(text: str) -> Airline | None:
+    """The airline a phrase names, if the table has it ("delta" -> Delta Air Lines)."""
+    entry = _BY_PHRASE.get(tuple(text.lower().split()))
+    return None if entry is None else Airline(code=entry.code, name=entry.name)
+
+
+def read_airline(words: Words) -> list[Found]:
+    found = [Found("airline", None, a, b) for a, b in _find(words, _ANY_AIRLINE)]
+    claimed = words.without(found)
+    tagged = [(a, b) for kind, a, b in words.tagged if kind in ("airline_name", "airline_code")]
+    for a, b in _find(claimed, _BRANDS):
+        found.append(Found("airline", airline_named(" ".join(claimed.tokens[a:b])), a, b))  # type: ignore[arg-type]
+    taken = [(f.start, f.end) for f in found]
+    for a, b in _find(claimed, _WORDS):
+        if any(x < b and a < y for x, y in taken):
+            continue
+        beside = claimed.at(a - 1) in _AIRLINE_BEFORE or claimed.at(b) in _AIRLINE_AFTER
+        if beside or any(x <= a and b <= y for x, y in tagged):
+            found.append(Found("airline", airline_named(" ".join(claimed.tokens[a:b])), a, b))  # type: ignore[arg-type]
+    for a, b in tagged:  # a code the tagger marked: "dl", "ua"
+        if b - a == 1 and not any(f.start <= a < f.end for f in found):
+            code = (words.at(a) or "").upper()
+            entry = next((e for e in AIRLINES if e.code == code), None)
+            if entry is not None:
+                found.append(Found("airline", Airline(code=entry.code, name=entry.name), a, b))
+    return sorted(found, key=lambda f: f.start)
+
+
+# --- nonstop ---------------------------------------------------------------------------------
+
+_NONSTOP = _phrases("nonstop|non-stop|non stop|nonstops|direct flight|direct flights|direct|no stops|no stop|"
+                    "without stops|without stopping|without a stop|no layovers|no layover|no connections|"
+                    "no connection|no stopovers|don't want any stops|dont want any stops|don't want stops|no stopping|"
+                    "not stopping")  # fmt: skip
+_STOPS_FINE = _phrases("stops are fine|stops are ok|stops are okay|a stop is fine|a stop is ok|one stop is fine|"
+                       "one stop is ok|connections are fine|connecting is fine|don't mind stops|dont mind stops|"
+                       "don't mind a stop|doesn't have to be nonstop|does not have to be nonstop|"
+                       "doesn't need to be nonstop|stops are alright|layovers are fine|a layover is fine|"
+                       "any number of stops|stops allowed")  # fmt: skip
+
+
+def read_nonstop(words: Words) -> list[Found]:
+    fine = [Found("nonstop", False, a, b) for a, b in _find(words, _STOPS_FINE)]
+    claimed = words.without(fine)
+    found = fine + [Found("nonstop", True, a, b) for a, b in _find(claimed, _NONSTOP)]
+    return sorted(found, key=lambda f: f.start)
+
+
+Reader = Callable[[Words], list[Found]]
+
+
+def read_all(words: Words, readers: Sequence[Reader]) -> list[Found]:
+    """Every value the readers find, in order, each word used once ("one way" is no traveller
+    count); the last said of a slot wins in the policy."""
+    found: list[Found] = []
+    for reader in readers:
+        found += reader(words)
+        words = words.without(found)
+    return sorted(found, key=lambda f: f.start)

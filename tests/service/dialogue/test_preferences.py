@@ -1,0 +1,87 @@
+"""The readers of the booking's other values (trip, travellers, cabin, airline, nonstop) and of the name."""
+
+from __future__ import annotations
+
+import pytest
+
+from model.tokenize import tokenize
+from service.dialogue import Airline, Travellers
+from service.dialogue.form import READERS
+from service.dialogue.names import MAX_NAME, valid_name
+from service.dialogue.preferences import Words, read_all
+
+
+def values(text: str, asked: str | None = None) -> dict[str, object]:
+    found = read_all(Words(tuple(tokenize(text)), text=text, asked=asked), READERS)  # type: ignore[arg-type]
+    return {f.slot: f.value for f in found}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a round trip to lisbon", {"trip": "round_trip"}),
+        ("return ticket please", {"trip": "round_trip"}),
+        ("one way to denver", {"trip": "one_way"}),  # "one" is no traveller count
+        ("for two", {"travellers": Travellers(adults=2)}),
+        ("for 2 people", {"travellers": Travellers(adults=2)}),
+        ("two tickets", {"travellers": Travellers(adults=2)}),
+        ("me and my wife", {"travellers": Travellers(adults=2)}),
+        ("my wife and i", {"travellers": Travellers(adults=2)}),
+        ("3 adults and a child", {"travellers": Travellers(adults=3, children=1)}),
+        ("me and my husband and our two kids", {"travellers": Travellers(adults=2, children=2)}),
+        ("with my wife and 3 kids", {"travellers": Travellers(adults=2, children=3)}),
+        ("and our two kids", {"travellers": Travellers(adults=0, children=2)}),  # the form keeps its adults
+        ("the four of us", {"travellers": Travellers(adults=4)}),
+        ("party of five", {"travellers": Travellers(adults=5)}),
+        ("just me", {"travellers": Travellers(adults=1)}),
+        ("for 5 days", {}),
+        ("for 2 pm", {}),
+        ("in business class", {"cabin": "business"}),
+        ("i'm on a business trip", {}),
+        ("first class please", {"cabin": "first"}),
+        ("premium economy", {"cabin": "premium_economy"}),
+        ("coach", {"cabin": "economy"}),
+        ("on united", {"airline": Airline(code="UA", name="United Airlines")}),
+        ("united states", {}),  # an airline word beside no airline word is no airline
+        ("singapore airlines", {"airline": Airline(code="SQ", name="Singapore Airlines")}),
+        ("continental airlines", {"airline": Airline(code="UA", name="United Airlines")}),  # merged into United
+        ("any airline is fine", {"airline": None}),
+        ("nonstop if possible", {"nonstop": True}),
+        ("a direct flight", {"nonstop": True}),
+        ("stops are fine", {"nonstop": False}),
+        ("for two in business, nonstop, on lufthansa", {"travellers": Travellers(adults=2), "cabin": "business",
+                                                        "nonstop": True,
+                                                        "airline": Airline(code="LH", name="Lufthansa")}),
+    ],
+)
+def test_readers(text: str, expected: dict[str, object]) -> None:
+    assert values(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "name"),
+    [
+        ("Ana María O'Neill-Sousa", "traveller", "Ana María O'Neill-Sousa"),
+        ("my name is Siobhán O\u2019Brien please", "traveller", "Siobhán O'Brien"),  # a typographic apostrophe
+        ("it's 李小龍", "traveller", "李小龍"),
+        ("Ms. Anne Smith", "traveller", "Anne Smith"),
+        ("O'Hara, Scarlett", "traveller", "Scarlett O'Hara"),
+        ("Paris Jackson", "traveller", "Paris Jackson"),  # asked for a name, a name
+        ("change the name to Jean-Luc Moreau", None, "Jean-Luc Moreau"),  # said on purpose, asked or not
+        ("the traveller is Kwame Mensah", None, "Kwame Mensah"),
+        ("Ana Sousa", None, None),  # not asked, not said on purpose: not read as a name
+        ("to denver", "traveller", None),
+        ("yes", "traveller", None),
+        ("tomorrow", "traveller", None),
+        ("Charlotte please", "traveller", None),  # a lone well-known city: the city
+    ],
+)
+def test_the_name_is_read_when_asked_or_said_on_purpose(text: str, asked: str | None, name: str | None) -> None:
+    assert values(text, asked).get("traveller") == name
+
+
+def test_a_passport_name_is_letters_spaces_hyphens_and_apostrophes() -> None:
+    for good in ("Ana Sousa", "Nguyễn Thị Lan", "محمد علي", "Olúwaseun Adébáyọ̀", "O'Neill-Sousa", "Ng"):
+        assert valid_name(good), good
+    for bad in ("R2-D2", "@@@", "Ana  Sousa", "-Ana", "Ana-", "Ana--Sousa", "", "x" * (MAX_NAME + 1), "Ana_Sousa"):
+        assert not valid_name(bad), bad
