@@ -17,7 +17,17 @@ from typing import Any
 import pytest
 from playwright.sync_api import Dialog, Locator, Page, Route, expect
 
-from .chat import CONFIRM_TAIPEI, DEEP_ELEMENTS_JS, GREETING, TAIPEI, Chat, contrast_failures, server_view
+from .chat import (
+    ASK_NAME_TAIPEI,
+    CONFIRM_TAIPEI,
+    DEEP_ELEMENTS_JS,
+    GREETING,
+    TAIPEI,
+    TRAVELLER,
+    Chat,
+    contrast_failures,
+    server_view,
+)
 from .conftest import Ticketbot
 
 ROUND_TRIP = (
@@ -105,16 +115,17 @@ def open_chat(page: Page, ticketbot: Ticketbot, host_site: str, lang: str) -> Ch
 
 @pytest.mark.parametrize("lang", ["en", "fr", "de"])
 def test_a_booking_with_the_defaults(page: Page, ticketbot: Ticketbot, host_site: str, lang: str) -> None:
-    """Nothing said about the trip: the card says one-way, one adult, economy, and shows no
-    airline, stops or passenger rows."""
+    """Nothing said about the trip: the card says one-way, one adult, economy, the name, and
+    shows no return, airline or stops rows."""
     chat = open_chat(page, ticketbot, host_site, lang)
-    assert chat.say(TAIPEI) == CONFIRM_TAIPEI
+    assert chat.say(TAIPEI) == ASK_NAME_TAIPEI
+    assert chat.say(TRAVELLER) == CONFIRM_TAIPEI
     assert chat.say("yes").startswith("Booked!")
     expect(chat.card).to_have_count(1)
     reference = chat.card.locator(".ref").inner_text()
     assert REFERENCE.match(reference), reference
     assert_card(chat.card, lang, {
-        "ref": reference, "destination": "Taipei (TPE, TSA)", **DEFAULTS[lang],
+        "ref": reference, "passenger": TRAVELLER, "destination": "Taipei (TPE, TSA)", **DEFAULTS[lang],
     })  # fmt: skip
     [booking] = server_view(ticketbot.url, chat.stored(ticketbot.url))["bookings"]
     assert booking["trip"] == "one_way" and booking["returning"] is None and booking["nonstop"] is False
@@ -195,7 +206,8 @@ def test_plurals_cabins_and_the_airline(page: Page, ticketbot: Ticketbot, host_s
     alter_bookings(page, lambda booking: booking.update(pending.pop(0)))
     chat = open_chat(page, ticketbot, host_site, lang)
     for count, ((travellers, cabin), change) in enumerate(zip(PLURALS[lang], CHANGES, strict=True), start=1):
-        assert chat.say(TAIPEI) == CONFIRM_TAIPEI
+        assert chat.say(TAIPEI) == ASK_NAME_TAIPEI
+        assert chat.say(TRAVELLER) == CONFIRM_TAIPEI
         assert chat.say("yes").startswith("Booked!")
         expect(chat.card).to_have_count(count)
         card = chat.card.nth(count - 1)
@@ -217,8 +229,8 @@ def test_the_passenger_name_and_airline_are_shown_as_text(page: Page, ticketbot:
     page.on("dialog", on_dialog)
     alter_bookings(page, lambda booking: booking.update(traveller=PAYLOAD, airline={"code": "XX", "name": PAYLOAD}))
     chat = open_chat(page, ticketbot, host_site, "en")
-    chat.say(TAIPEI)
-    chat.say("yes")
+    for message in (TAIPEI, TRAVELLER, "yes"):
+        chat.say(message)
     expect(chat.card.locator(".passenger")).to_have_text(PAYLOAD)
     expect(chat.card.locator(".airline")).to_have_text(PAYLOAD)
     images = page.evaluate(
