@@ -49,9 +49,6 @@ class Words:
     def at(self, i: int) -> str | None:
         return self.tokens[i] if 0 <= i < len(self.tokens) else None
 
-    def phrase(self, i: int, phrase: Sequence[str]) -> bool:
-        return all(self.at(i + k) == word for k, word in enumerate(phrase))
-
 
 @dataclass(frozen=True, slots=True)
 class Found:
@@ -63,20 +60,29 @@ class Found:
     end: int
 
 
-def _phrases(text: str) -> tuple[tuple[str, ...], ...]:
-    return tuple(sorted((tuple(p.split()) for p in text.split("|")), key=len, reverse=True))
+Phrases = dict[str, tuple[tuple[str, ...], ...]]
+"""Phrases (token tuples) under their first word, longest first: a message is read once, not once per phrase."""
 
 
-def _find(words: Words, phrases: Sequence[tuple[str, ...]]) -> list[tuple[int, int]]:
+def _phrases(text: str) -> Phrases:
+    indexed: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in (tuple(p.split()) for p in text.split("|")):
+        indexed.setdefault(phrase[0], []).append(phrase)
+    return {first: tuple(sorted(group, key=len, reverse=True)) for first, group in indexed.items()}
+
+
+def _find(words: Words, phrases: Phrases) -> list[tuple[int, int]]:
     """Where the phrases occur in the unclaimed words, longest first, without overlaps."""
     found: list[tuple[int, int]] = []
-    for i in range(len(words.tokens)):
-        if found and i < found[-1][1]:
-            continue
-        for phrase in phrases:
-            if words.phrase(i, phrase):
+    tokens = words.tokens
+    i = 0
+    while i < len(tokens):
+        for phrase in phrases.get(tokens[i] or "", ()):
+            if tuple(tokens[i : i + len(phrase)]) == phrase:
                 found.append((i, i + len(phrase)))
+                i += len(phrase) - 1
                 break
+        i += 1
     return found
 
 
@@ -262,7 +268,7 @@ def _companions(words: Words) -> tuple[tuple[int, int], list[int]] | None:
 
 # --- cabin -----------------------------------------------------------------------------------
 
-_CABINS: dict[Cabin, tuple[tuple[str, ...], ...]] = {
+_CABINS: dict[Cabin, Phrases] = {
     "premium_economy": _phrases("premium economy|premium economy class|premium-economy|premium class|premium"),
     "business": _phrases("business class|business-class|business"),
     "first": _phrases("first class|first-class|1st class|in first|fly first|flying first"),
