@@ -133,9 +133,11 @@ def chat(
         str | None, typer.Option("--now", help="Fix the conversation's clock (ISO date-time), for demos and tests.")
     ] = None,
 ) -> None:
-    """Chat with the booking bot in the terminal (one message per line; stdin may be piped)."""
+    """Chat with the booking bot in the terminal (one message per line; stdin may be piped).
+    A booking is shown after the bot's reply, part by part."""
     from service.manager import DialogueManager
     from service.storage import make_engine, make_sessions, migrate
+    from service.terminal import booking_lines
 
     settings = _settings(database_url, model_path=model, device=device)
     clock = _clock(now)
@@ -169,6 +171,9 @@ def chat(
                 tagger_ms=1000 * (time.perf_counter() - began),
             )  # fmt: skip
             typer.echo(f"bot> {result.reply}")
+            if result.booking is not None:  # booked or cancelled: every part of it, one per line
+                for line in booking_lines(result.booking, indent=" " * len("bot> ")):
+                    typer.echo(line)
     finally:
         engine.dispose()
 

@@ -43,6 +43,10 @@
       destination: "Destination", arrival: "Arrival", origin: "From", departure: "Departure",
       at: "at", by: "by", before: "before", after: "after", around: "around",
       periods: { morning: "in the morning", afternoon: "in the afternoon", evening: "in the evening", night: "at night" },
+      passenger: "Passenger", trip: "Trip", oneWay: "One-way", roundTrip: "Round trip", returning: "Return",
+      travellers: "Travellers", cabin: "Cabin", airline: "Airline", stops: "Stops", nonstop: "Nonstop",
+      cabins: { economy: "Economy", premium_economy: "Premium economy", business: "Business", first: "First" },
+      adults: { one: "{n} adult", other: "{n} adults" }, children: { one: "{n} child", other: "{n} children" },
       network: "We couldn't reach ticketbot. Check your connection, then try again.",
       rateLimited: "You're sending messages a little too fast. Please wait {seconds} s, then try again.",
       unavailable: "ticketbot is briefly unavailable. Please try again in a moment.",
@@ -60,6 +64,10 @@
       destination: "Destination", arrival: "Arrivée", origin: "Départ de", departure: "Départ",
       at: "à", by: "au plus tard à", before: "avant", after: "après", around: "vers",
       periods: { morning: "le matin", afternoon: "l'après-midi", evening: "le soir", night: "la nuit" },
+      passenger: "Passager", trip: "Trajet", oneWay: "Aller simple", roundTrip: "Aller-retour", returning: "Retour",
+      travellers: "Voyageurs", cabin: "Classe", airline: "Compagnie", stops: "Escales", nonstop: "Sans escale",
+      cabins: { economy: "Économique", premium_economy: "Premium économique", business: "Affaires", first: "Première" },
+      adults: { one: "{n} adulte", other: "{n} adultes" }, children: { one: "{n} enfant", other: "{n} enfants" },
       network: "Impossible de joindre ticketbot. Vérifiez votre connexion, puis réessayez.",
       rateLimited: "Vous envoyez des messages un peu trop vite. Patientez {seconds} s, puis réessayez.",
       unavailable: "ticketbot est momentanément indisponible. Réessayez dans un instant.",
@@ -76,6 +84,15 @@
       destination: "Ziel", arrival: "Ankunft", origin: "Von", departure: "Abflug",
       at: "um", by: "spätestens um", before: "vor", after: "nach", around: "gegen",
       periods: { morning: "morgens", afternoon: "nachmittags", evening: "abends", night: "nachts" },
+      passenger: "Fluggast", trip: "Reise", oneWay: "Nur Hinflug", roundTrip: "Hin- und Rückflug", returning: "Rückflug",
+      travellers: "Reisende", cabin: "Reiseklasse", airline: "Fluggesellschaft", stops: "Zwischenstopps",
+      nonstop: "Ohne Zwischenstopp",
+      // the German names of the cabins are the airlines' own (Lufthansa, Swiss, Austrian)
+      cabins: {
+        economy: "Economy Class", premium_economy: "Premium Economy Class", business: "Business Class",
+        first: "First Class",
+      },
+      adults: { one: "{n} Erwachsener", other: "{n} Erwachsene" }, children: { one: "{n} Kind", other: "{n} Kinder" },
       network: "ticketbot ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
       rateLimited: "Sie senden etwas zu schnell. Bitte warten Sie {seconds} s und versuchen Sie es dann erneut.",
       unavailable: "ticketbot ist kurz nicht verfügbar. Bitte versuchen Sie es gleich noch einmal.",
@@ -394,6 +411,30 @@
       words.push(T.periods[moment.period]);
     }
     return words.join(words.length > 1 ? ", " : "");
+  }
+
+  /** "{n} adults" in the UI language's plural form for the count (French: 0 and 1 are singular). */
+  function plural(forms, count) {
+    var category;
+    try {
+      category = new Intl.PluralRules(LANG).select(count);
+    } catch (error) {
+      category = count === 1 ? "one" : "other";
+    }
+    return (forms[category] || forms.other).replace("{n}", String(count));
+  }
+
+  function formatTravellers(travellers) {
+    var adults = travellers.adults || 0;
+    var children = travellers.children || 0;
+    var parts = [];
+    if (adults > 0 || children === 0) {
+      parts.push(plural(T.adults, adults));
+    }
+    if (children > 0) {
+      parts.push(plural(T.children, children));
+    }
+    return parts.join(", ");
   }
 
   function formatCity(city) {
@@ -794,16 +835,39 @@
     var card = el("div", { class: "card" + (cancelled ? " cancelled" : ""), role: "group", "aria-label": title });
     card.appendChild(el("p", { class: "card-title" }, (cancelled ? "" : "✓ ") + title));
     var list = el("dl");
-    var rows = [
-      [T.reference, booking.reference, "ref"],
+    var rows = [[T.reference, booking.reference, "ref"]];
+    if (booking.traveller) { // the customer's own words: text, like everything else
+      rows.push([T.passenger, booking.traveller, "passenger"]);
+    }
+    rows.push(
       [T.destination, formatCity(booking.destination), "destination"],
-      [T.arrival, formatMoment(booking.arrival), "arrival"],
-    ];
+      [T.arrival, formatMoment(booking.arrival), "arrival"]
+    );
     if (booking.origin) {
       rows.push([T.origin, formatCity(booking.origin), "origin"]);
     }
     if (booking.departure) {
       rows.push([T.departure, formatMoment(booking.departure), "departure"]);
+    }
+    // the trip's preferences: each row only where the server sent the field (an older API sends none)
+    if (booking.trip) {
+      rows.push([T.trip, booking.trip === "round_trip" ? T.roundTrip : T.oneWay, "trip"]);
+    }
+    if (booking.returning) {
+      rows.push([T.returning, formatMoment(booking.returning), "return"]);
+    }
+    if (booking.travellers) {
+      rows.push([T.travellers, formatTravellers(booking.travellers), "travellers"]);
+    }
+    if (booking.cabin) {
+      var known = Object.prototype.hasOwnProperty.call(T.cabins, booking.cabin);
+      rows.push([T.cabin, known ? T.cabins[booking.cabin] : booking.cabin, "cabin"]);
+    }
+    if (booking.airline && booking.airline.name) {
+      rows.push([T.airline, booking.airline.name, "airline"]);
+    }
+    if (booking.nonstop === true) {
+      rows.push([T.stops, T.nonstop, "stops"]);
     }
     rows.forEach(function (row) {
       list.appendChild(el("dt", {}, row[0]));

@@ -51,12 +51,11 @@ def test_the_database_url_comes_from_the_environment(tmp_path: Path, monkeypatch
     assert migrate.current(f"sqlite:///{tmp_path / 'elsewhere.db'}") == "0003"
 
 
-def test_chat_reads_piped_lines_and_books(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'chat.db'}"
-    lines = ["hi", "i want to arrive in taipei on november 2nd", "no, make it the 3rd", "Mei-Ling Chen", "yes"]
+def _chat(url: str, lines: list[str]) -> list[str]:
+    """``ticketbot chat`` with these lines piped in, at the service tests' fixed clock; its output lines."""
+    clock = ["--now", "2026-11-26T10:00:00Z", "--device", "cpu"]
     completed = subprocess.run(
-        [sys.executable, "-m", "service.cli", "chat", "--database-url", url, "--now", "2026-11-26T10:00:00Z",
-         "--device", "cpu"],
+        [sys.executable, "-m", "service.cli", "chat", "--database-url", url, *clock],
         input="\n".join(lines) + "\n",
         capture_output=True,
         text=True,
@@ -64,16 +63,65 @@ def test_chat_reads_piped_lines_and_books(tmp_path: Path) -> None:
         cwd=ROOT,
         check=True,
     )
-    out = completed.stdout.splitlines()
+    return completed.stdout.splitlines()
+
+
+def _booked(out: list[str]) -> tuple[str, list[str]]:
+    """The "Booked!" reply and the booking block printed under it."""
+    [at] = [i for i, line in enumerate(out) if line.startswith("bot> Booked! Your reference is ")]
+    block = out[at + 1 :]
+    assert block and all(line.startswith("     ") for line in block), block  # under the reply, to the end
+    return out[at], [line.strip() for line in block]
+
+
+def test_chat_reads_piped_lines_and_books(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'chat.db'}"
+    lines = ["hi", "i want to arrive in taipei on november 2nd", "no, make it the 3rd", "Mei-Ling Chen", "yes"]
+    out = _chat(url, lines)
     assert out[0] == "bot> Hi! I can book you a flight. Where do you want to fly to?"
     assert [line for line in out if line.startswith("you> ")] == [f"you> {line}" for line in lines]
-    assert "Taipei (TPE, TSA), arriving on Wednesday, November 3, 2027" in out[-3] and "Mei-Ling Chen" in out[-3]
-    assert out[-1].startswith("bot> Booked! Your reference is ")
+    reply, block = _booked(out)
+    confirmation = out[out.index(reply) - 2]
+    assert "Taipei (TPE, TSA), arriving on Wednesday, November 3, 2027" in confirmation
+    assert "Mei-Ling Chen" in confirmation
     engine = make_engine(url)
     with engine.connect() as connection:
         [booking] = connection.execute(select(BookingRow.reference, BookingRow.destination_city)).all()
     engine.dispose()
-    assert booking.destination_city == "Taipei" and booking.reference in out[-1]
+    assert booking.destination_city == "Taipei" and booking.reference in reply
+    assert block == [
+        f"reference   {booking.reference} (confirmed)",
+        "passenger   Mei-Ling Chen",
+        "to          Taipei (TPE, TSA)",
+        "arriving    Wednesday, November 3, 2027",
+        "trip        one-way",
+        "travellers  1 adult",
+        "cabin       economy",
+    ]
+
+
+def test_chat_shows_every_part_of_a_round_trip(tmp_path: Path) -> None:
+    """Issue 18's conversation: each part of the booking on a line of its own, the name included."""
+    sentence = (
+        "a round trip from Chicago to Lisbon for two in business, arriving by 9 am on the 12th and back on the 20th,"
+        " nonstop if possible"
+    )
+    out = _chat(f"sqlite:///{tmp_path / 'chat.db'}", [sentence, "Ana Sousa", "yes"])
+    reply, block = _booked(out)
+    reference = block[0].split()[1]
+    assert reference in reply
+    assert block == [
+        f"reference   {reference} (confirmed)",
+        "passenger   Ana Sousa",
+        "to          Lisbon (LIS)",
+        "arriving    Saturday, December 12, 2026, by 9:00 am",
+        "from        Chicago (ORD, MDW)",
+        "trip        round trip",
+        "returning   Sunday, December 20, 2026",
+        "travellers  2 adults",
+        "cabin       business",
+        "stops       nonstop",
+    ]
 
 
 def test_chat_rejects_a_bad_clock(tmp_path: Path) -> None:

@@ -14,7 +14,15 @@ from playwright.sync_api import Locator, Page, expect
 
 TAIPEI = "I want to arrive in Taipei on Nov. 2nd"
 GREETING = "Hi! I can book you a flight. Where do you want to fly to?"
-CONFIRM_TAIPEI = "So that's a flight to Taipei (TPE, TSA), arriving on Tuesday, November 2, 2027. Shall I book it?"
+ASK_NAME_TAIPEI = (
+    "Noted: to Taipei (TPE, TSA), arriving on Tuesday, November 2, 2027. Who is travelling? The name as on the"
+    " passport, please."
+)  # the trip is complete: the bot asks for the traveller's name before it confirms
+TRAVELLER = "Ana Sousa"
+CONFIRM_TAIPEI = (
+    "So that's a one-way flight to Taipei (TPE, TSA), arriving on Tuesday, November 2, 2027, for 1 adult in economy."
+    " Traveller: Ana Sousa. Shall I book it?"
+)
 
 
 class Chat:

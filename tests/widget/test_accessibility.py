@@ -6,7 +6,17 @@ from urllib.parse import quote
 
 from playwright.sync_api import Page, expect
 
-from .chat import CONFIRM_TAIPEI, GREETING, TAIPEI, Chat, accent_colours, contrast_failures, contrast_ratio
+from .chat import (
+    ASK_NAME_TAIPEI,
+    CONFIRM_TAIPEI,
+    GREETING,
+    TAIPEI,
+    TRAVELLER,
+    Chat,
+    accent_colours,
+    contrast_failures,
+    contrast_ratio,
+)
 from .conftest import Ticketbot
 
 
@@ -44,8 +54,12 @@ def test_keyboard_only_booking(page: Page, ticketbot: Ticketbot, screenshot) -> 
     page.keyboard.type(TAIPEI)
     page.keyboard.press("Enter")
     chat.wait_for_bot(2)
-    expect(chat.bot.nth(1)).to_have_text(CONFIRM_TAIPEI)
-    expect(chat.log.locator(".msg")).to_have_count(3)  # new messages land inside the live region
+    expect(chat.bot.nth(1)).to_have_text(ASK_NAME_TAIPEI)
+    page.keyboard.type(TRAVELLER)
+    page.keyboard.press("Enter")
+    chat.wait_for_bot(3)
+    expect(chat.bot.nth(2)).to_have_text(CONFIRM_TAIPEI)
+    expect(chat.log.locator(".msg")).to_have_count(5)  # new messages land inside the live region
     expect(chat.quick).to_be_visible()
     assert contrast_failures(page) == []
 
@@ -115,6 +129,7 @@ def test_phone_360_by_640(phone: Page, ticketbot: Ticketbot, screenshot) -> None
     expect(chat.launcher).to_be_hidden()
     assert chat.input.evaluate("e => getComputedStyle(e).fontSize") == "16px"
     chat.say(TAIPEI)
+    chat.say(TRAVELLER)
     for button in [*chat.quick.get_by_role("button").all(), chat.send_button, chat.close_button]:
         box = button.bounding_box()
         assert box is not None and box["height"] >= 36 and box["width"] >= 36, box

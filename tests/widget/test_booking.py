@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, Route, expect
 
-from .chat import CONFIRM_TAIPEI, GREETING, TAIPEI, Chat, server_view
+from .chat import ASK_NAME_TAIPEI, CONFIRM_TAIPEI, GREETING, TAIPEI, TRAVELLER, Chat, server_view
 from .conftest import Ticketbot
 
 
@@ -33,8 +33,11 @@ def test_book_a_flight_by_typing(page: Page, ticketbot: Ticketbot, screenshot) -
     expect(chat.input).to_have_value("")
     chat.wait_for_bot(2)
     assert typing_while_waiting == [True], "the typing indicator did not show while the bot was answering"
+    page.unroute("**/messages")
     expect(chat.typing).to_be_hidden()
-    expect(chat.bot.nth(1)).to_have_text(CONFIRM_TAIPEI)
+    expect(chat.bot.nth(1)).to_have_text(ASK_NAME_TAIPEI)
+    expect(chat.quick).to_be_hidden()  # a name is no yes or no
+    assert chat.say(TRAVELLER) == CONFIRM_TAIPEI
 
     # confirming: the quick replies
     expect(chat.quick).to_be_visible()
@@ -51,11 +54,12 @@ def test_book_a_flight_by_typing(page: Page, ticketbot: Ticketbot, screenshot) -
     assert reference in booked
     expect(chat.card.locator(".destination")).to_have_text("Taipei (TPE, TSA)")
     expect(chat.card.locator(".arrival")).to_have_text("Tuesday, November 2, 2027")
+    expect(chat.card.locator(".passenger")).to_have_text(TRAVELLER)
     screenshot(page, "booked")
 
     view = server_view(ticketbot.url, chat.stored(ticketbot.url))
     assert [b["reference"] for b in view["bookings"]] == [reference]
-    assert [t["user"] for t in view["turns"]] == [None, TAIPEI, "yes"]
+    assert [t["user"] for t in view["turns"]] == [None, TAIPEI, TRAVELLER, "yes"]
 
 
 def test_reload_and_another_page_continue_the_conversation(page: Page, ticketbot: Ticketbot, host_site: str) -> None:
@@ -65,26 +69,27 @@ def test_reload_and_another_page_continue_the_conversation(page: Page, ticketbot
     chat = Chat(page)
     chat.open()
     chat.wait_for_bot(1)
-    assert chat.say(TAIPEI) == CONFIRM_TAIPEI
+    assert chat.say(TAIPEI) == ASK_NAME_TAIPEI
+    assert chat.say(TRAVELLER) == CONFIRM_TAIPEI
     stored = chat.stored(ticketbot.url)
 
     page.reload()
     expect(chat.panel).to_be_visible()  # it was open in this tab: it opens again
-    expect(chat.bot).to_have_text([GREETING, CONFIRM_TAIPEI])
-    expect(chat.user).to_have_text([TAIPEI])
+    expect(chat.bot).to_have_text([GREETING, ASK_NAME_TAIPEI, CONFIRM_TAIPEI])
+    expect(chat.user).to_have_text([TAIPEI, TRAVELLER])
     expect(chat.quick).to_be_visible()
     assert chat.stored(ticketbot.url) == stored
 
     page.goto(host_site + "/b.html")  # another page of the same site
-    expect(chat.bot).to_have_text([GREETING, CONFIRM_TAIPEI])
+    expect(chat.bot).to_have_text([GREETING, ASK_NAME_TAIPEI, CONFIRM_TAIPEI])
     chat.quick_reply("Yes").click()
     expect(chat.card).to_have_count(1)
-    expect(chat.user).to_have_text([TAIPEI, "yes"])
+    expect(chat.user).to_have_text([TAIPEI, TRAVELLER, "yes"])
     assert chat.stored(ticketbot.url) == stored
     reference = chat.card.locator(".ref").inner_text()
 
     page.reload()  # a booked conversation comes back with its booking card
-    expect(chat.bot).to_have_count(3)
+    expect(chat.bot).to_have_count(4)
     expect(chat.card.locator(".ref")).to_have_text(reference)
     view = server_view(ticketbot.url, stored)
     assert view["status"] == "booked" and [b["reference"] for b in view["bookings"]] == [reference]
@@ -96,9 +101,10 @@ def test_new_conversation_and_start_over(page: Page, ticketbot: Ticketbot) -> No
     chat.open()
     chat.wait_for_bot(1)
     chat.say(TAIPEI)
+    chat.say(TRAVELLER)
     chat.quick_reply("Start over").click()  # the bot empties the form
-    expect(chat.user).to_have_text([TAIPEI, "start over"])
-    chat.wait_for_bot(3)
+    expect(chat.user).to_have_text([TAIPEI, TRAVELLER, "start over"])
+    chat.wait_for_bot(4)
     expect(chat.quick).to_be_hidden()
     expect(chat.input).to_be_focused()
     first = chat.stored(ticketbot.url)
@@ -108,7 +114,7 @@ def test_new_conversation_and_start_over(page: Page, ticketbot: Ticketbot) -> No
     expect(chat.user).to_have_count(0)
     second = chat.stored(ticketbot.url)
     assert second["id"] != first["id"]
-    assert len(server_view(ticketbot.url, first)["turns"]) == 3  # the old one is still on the server
+    assert len(server_view(ticketbot.url, first)["turns"]) == 4  # the old one is still on the server
 
     chat.close_button.click()
     expect(chat.panel).to_be_hidden()
@@ -152,7 +158,8 @@ def test_parts_of_the_day_on_the_booking_card(page: Page, ticketbot: Ticketbot) 
     chat = Chat(page)
     chat.open()
     expect(chat.bot).to_have_text([GREETING])
-    confirm = chat.say("leave boston tomorrow morning and arrive in denver on december 5th in the evening")
+    chat.say("leave boston tomorrow morning and arrive in denver on december 5th in the evening")
+    confirm = chat.say(TRAVELLER)
     assert "leaving in the morning on Friday, November 27, 2026" in confirm, confirm
     assert "arriving in the evening on Saturday, December 5, 2026" in confirm, confirm
     assert chat.say("yes").startswith("Booked!")

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from .chat import CONFIRM_TAIPEI, GREETING, TAIPEI, Chat, contrast_failures, server_view
+from .chat import ASK_NAME_TAIPEI, GREETING, TAIPEI, TRAVELLER, Chat, contrast_failures, server_view
 from .conftest import Ticketbot
 
 NETWORK = "We couldn't reach ticketbot. Check your connection, then try again."
@@ -74,7 +74,7 @@ def test_failure_is_polite_and_retry_sends_the_same_message(
 
     chat.retry.click()
     chat.wait_for_bot(2)
-    expect(chat.bot.nth(1)).to_have_text(CONFIRM_TAIPEI)
+    expect(chat.bot.nth(1)).to_have_text(ASK_NAME_TAIPEI)
     expect(chat.error).to_be_hidden()
     expect(chat.host.locator(".msg.user .flag")).to_have_count(0)
     expect(chat.user).to_have_text([TAIPEI])
@@ -86,6 +86,7 @@ def test_retry_after_a_lost_answer_books_once(page: Page, ticketbot: Ticketbot) 
     so the server answers with the booking it made instead of making another."""
     chat = _started(page, ticketbot)
     chat.say(TAIPEI)
+    chat.say(TRAVELLER)
     lost: list[int] = []
 
     def lose_first_answer(route: Route) -> None:
@@ -106,7 +107,7 @@ def test_retry_after_a_lost_answer_books_once(page: Page, ticketbot: Ticketbot) 
     expect(chat.card).to_have_count(1)
     view = server_view(ticketbot.url, stored)
     assert [b["reference"] for b in view["bookings"]] == [chat.card.locator(".ref").inner_text()]
-    assert [t["user"] for t in view["turns"]] == [None, TAIPEI, "yes"]
+    assert [t["user"] for t in view["turns"]] == [None, TAIPEI, TRAVELLER, "yes"]
 
 
 def test_failed_start_can_be_retried(page: Page, ticketbot: Ticketbot) -> None:
@@ -161,4 +162,4 @@ def test_unknown_conversation_starts_a_new_one(page: Page, ticketbot: Ticketbot)
     expect(chat.bot).to_have_text([GREETING])
     chat.input.press("Enter")
     chat.wait_for_bot(2)
-    expect(chat.bot.nth(1)).to_have_text(CONFIRM_TAIPEI)
+    expect(chat.bot.nth(1)).to_have_text(ASK_NAME_TAIPEI)

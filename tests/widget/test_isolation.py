@@ -11,7 +11,16 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Dialog, Page, Request, expect
 
-from .chat import DEEP_ELEMENTS_JS, TAIPEI, Chat, contrast_failures, contrast_ratio
+from .chat import (
+    ASK_NAME_TAIPEI,
+    CONFIRM_TAIPEI,
+    DEEP_ELEMENTS_JS,
+    TAIPEI,
+    TRAVELLER,
+    Chat,
+    contrast_failures,
+    contrast_ratio,
+)
 from .conftest import Ticketbot
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
@@ -86,7 +95,8 @@ def test_host_css_and_widget_css_do_not_leak_across_origins(
     expect(chat.input).to_have_attribute("placeholder", "Écrivez votre message…")
     chat.wait_for_bot(1)
     # the API is on another origin: this turn crossed it (CORS), to data-endpoint
-    assert chat.say(TAIPEI).startswith("So that's a flight to Taipei")
+    assert chat.say(TAIPEI) == ASK_NAME_TAIPEI
+    assert chat.say(TRAVELLER) == CONFIRM_TAIPEI
     expect(chat.quick.get_by_role("button")).to_have_text(["Oui", "Non", "Recommencer"])
     for button in chat.quick.get_by_role("button").all():
         expect(button).to_be_visible()  # the page's `button { display: none }` does not reach them
