@@ -225,8 +225,8 @@ def _book_and_cancel(deployment: Deployment, index: int) -> tuple[str, str]:
     chat = Chat(deployment, first=a)
     arrival = _arrival()
     try:
-        # two slots at once: both land, whichever turn comes first
-        chat.together((a, "fly to denver"), (b, "from boston"))
+        # two slots (and the traveller's name) at once: all land, whichever turn comes first
+        chat.together((a, "fly to denver"), (b, "from boston, the name is Ana Sousa"))
         view = chat.view(b)
         assert (view["slots"]["destination"]["city"], view["slots"]["origin"]["city"]) == ("Denver", "Boston")
         assert view["status"] == "collecting" and view["missing"] == ["arrival"]
