@@ -8,7 +8,7 @@ of the same ``City``, ``Arrival`` and ``Booking``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, field_serializer
 
@@ -60,19 +60,7 @@ Cabin = Literal["economy", "premium_economy", "business", "first"]
 MAX_TRAVELLERS = 9
 """Airlines sell at most nine seats on one booking; larger groups book as a group."""
 
-SLOT_NAMES: tuple[SlotName, ...] = (
-    "destination",
-    "arrival",
-    "origin",
-    "departure",
-    "trip",
-    "returning",
-    "travellers",
-    "cabin",
-    "airline",
-    "nonstop",
-    "traveller",
-)
+SLOT_NAMES: tuple[SlotName, ...] = get_args(SlotName)
 
 
 class _Value(BaseModel):

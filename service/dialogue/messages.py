@@ -260,15 +260,20 @@ PERIOD_PHRASES = {
 }
 
 
+def _describe_moment(verb: str, moment: Arrival | Return) -> str:
+    """ "arriving by 9:00 am on ...", "coming back in the evening on ...": a moment with its date."""
+    when = describe_date(moment.date)
+    if moment.time is not None:
+        return f"{verb} {moment.qualifier or 'at'} {describe_time(moment.time)} on {when}"
+    if moment.period is not None:
+        return f"{verb} {PERIOD_PHRASES[moment.period]} on {when}"
+    if moment.qualifier in {"by", "before", "after", "around"}:
+        return f"{verb} {moment.qualifier} {when}"
+    return f"{verb} on {when}"
+
+
 def describe_arrival(arrival: Arrival) -> str:
-    when = describe_date(arrival.date)
-    if arrival.time is not None:
-        return f"arriving {arrival.qualifier or 'at'} {describe_time(arrival.time)} on {when}"
-    if arrival.period is not None:
-        return f"arriving {PERIOD_PHRASES[arrival.period]} on {when}"
-    if arrival.qualifier in {"by", "before", "after", "around"}:
-        return f"arriving {arrival.qualifier} {when}"
-    return f"arriving on {when}"
+    return _describe_moment("arriving", arrival)
 
 
 def describe_departure(departure: Departure) -> str:
@@ -283,12 +288,7 @@ def describe_departure(departure: Departure) -> str:
 
 
 def describe_return(back: Return) -> str:
-    when = describe_date(back.date)
-    if back.time is not None:
-        return f"coming back {back.qualifier or 'at'} {describe_time(back.time)} on {when}"
-    if back.period is not None:
-        return f"coming back {PERIOD_PHRASES[back.period]} on {when}"
-    return f"coming back on {when}"
+    return _describe_moment("coming back", back)
 
 
 def _count(number: int, one: str, many: str) -> str:
