@@ -47,6 +47,21 @@ def _metrics_table(rows: dict[str, dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _provenance(card: Mapping[str, Any]) -> str:
+    """How to repeat the run, and what else it depended on (``model.provenance``)."""
+    found = card.get("environment") or {}
+    libraries = found.get("libraries") or {}
+    parts = [f"{name} {release}" for name, release in libraries.items() if release]
+    if "threads" in found:
+        parts.append(f"{found['threads']} CPU thread{'s' if found['threads'] != 1 else ''}")
+    if found.get("city_list"):
+        parts.append(f"{found['city_list']['names']:,} swap cities (list {found['city_list']['sha256']})")
+    command = f"`{card['command']}`" if card.get("command") else "the training settings above"
+    text = f"**Reproduce:** {command} with ticketbot {card.get('code_version', '?')}"
+    text += f" ({', '.join(parts)})" if parts else ""
+    return text + "; `ticketbot reproduce --config RECIPE --against THIS.pt` retrains it and compares."
+
+
 def render_card(checkpoint: Checkpoint, title: str = "ticketbot tagger") -> str:
     card = checkpoint.card
     config = checkpoint.config
@@ -82,6 +97,8 @@ def render_card(checkpoint: Checkpoint, title: str = "ticketbot tagger") -> str:
             f"{card.get('parameters', '?'):,} parameters. Trained {card.get('date', '?')} by ticketbot "
             f"{card.get('code_version', '?')}.",
         ]
+    if card.get("command") or card.get("environment"):
+        lines += ["", _provenance(card)]
     evaluations = {"dev": card["dev_metrics"]} if "dev_metrics" in card else {}
     evaluations.update(card.get("evaluations", {}))
     if evaluations:
