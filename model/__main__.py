@@ -2,4 +2,5 @@
 
 from model.cli import app
 
-app()
+if __name__ == "__main__":  # not when `cv --jobs` spawns a worker, which imports this module again
+    app()

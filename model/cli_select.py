@@ -136,6 +136,9 @@ def cv(
         int, typer.Option("--probes", min=0, help="Probes per class made from each held-out fold (0: none).")
     ] = 300,
     keep_models: Annotated[bool, typer.Option("--keep-models", help="Also save each run's checkpoint.")] = False,
+    only_folds: Annotated[
+        str | None, typer.Option("--only-folds", help="Comma-separated folds to run now (default: all).")
+    ] = None,
     cell: options.Cell = ARCHITECTURE.cell,
     bidirectional: options.Bidirectional = ARCHITECTURE.bidirectional,
     layers: options.Layers = ARCHITECTURE.layers,
@@ -166,8 +169,9 @@ def cv(
 
     try:
         chosen = [int(s) for s in seeds.split(",") if s.strip()]
+        subset = None if only_folds is None else [int(f) for f in only_folds.split(",") if f.strip()]
     except ValueError as error:
-        raise fail(f"--seeds must be comma-separated whole numbers, not {seeds!r}") from error
+        raise fail(f"--seeds and --only-folds take comma-separated whole numbers, not {seeds!r}") from error
     if not chosen or len(set(chosen)) != len(chosen):
         raise fail("--seeds must name at least one seed, each once")
     config, train_config = training_configs(
@@ -187,7 +191,7 @@ def cv(
 
         resolve_device(device)  # "cuda" without a GPU: said now, not in every run
         load_folds(folds_file).examples(read_corpus(data))  # folds made for other data: refused before any run
-        every, todo = pending_jobs(study, chosen)
+        every, todo = pending_jobs(study, chosen, subset)
     except (TaggerError, ValueError) as error:
         raise fail(str(error)) from error
     (out / "command.txt").write_text(invoked_command(ctx) + "\n", encoding="utf-8")

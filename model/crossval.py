@@ -83,8 +83,11 @@ def _folds_digest(path: str) -> str:
     return fingerprint((folds.sha256, folds.folds))
 
 
-def pending_jobs(study: Study, seeds: Sequence[int]) -> tuple[list[Job], list[Job]]:
-    """(all jobs, those still to run), after writing or checking ``study.json`` in the folder."""
+def pending_jobs(
+    study: Study, seeds: Sequence[int], only_folds: Sequence[int] | None = None
+) -> tuple[list[Job], list[Job]]:
+    """(all jobs, those still to run), after writing or checking ``study.json`` in the folder;
+    ``only_folds`` plans those folds alone (a share of a study, the rest left for later)."""
     from .kfold import load_folds
 
     folds = load_folds(study.folds)
@@ -103,7 +106,11 @@ def pending_jobs(study: Study, seeds: Sequence[int]) -> tuple[list[Job], list[Jo
     else:
         out.mkdir(parents=True, exist_ok=True)
         record.write_text(json.dumps({"fingerprint": key, "settings": settings}, indent=1) + "\n", encoding="utf-8")
-    jobs = [Job(study, fold, seed) for seed in seeds for fold in range(folds.k)]
+    wanted = range(folds.k) if only_folds is None else only_folds
+    unknown = sorted(set(wanted) - set(range(folds.k)))
+    if unknown:
+        raise FoldsError(f"no fold {', '.join(map(str, unknown))}: the folds are 0 to {folds.k - 1}")
+    jobs = [Job(study, fold, seed) for seed in seeds for fold in wanted]
     return jobs, [job for job in jobs if not job.path().is_file()]
 
 

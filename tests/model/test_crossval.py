@@ -126,7 +126,7 @@ def test_a_recipe_sets_the_options_and_its_out_and_seed_are_not_used(
 @pytest.mark.parametrize(
     "extra, message",
     [
-        (["--seeds", "1,x"], "--seeds must be comma-separated whole numbers"),
+        (["--seeds", "1,x"], "--seeds and --only-folds take comma-separated whole numbers"),
         (["--seeds", "1,1"], "each once"),
     ],
 )
@@ -155,3 +155,14 @@ def test_folds_command_writes_committable_folds(flights_dir: Path, tmp_path: Pat
     result = runner.invoke(app, ["folds", "--data", str(flights_dir), "--out", str(out), "--k", "4"])
     assert result.exit_code == 0, result.output
     assert load_folds(out).k == 4 and "wrote 4 folds of 38, 38, 37, 37 sentences" in result.output
+
+
+def test_a_share_of_the_folds_now_the_rest_later(flights_dir: Path, folds_file: Path, tmp_path: Path) -> None:
+    base = ["cv", "--data", str(flights_dir), "--folds", str(folds_file), "--out", str(tmp_path), "--probes", "0"]
+    part = runner.invoke(app, [*base, "--seeds", "1", "--only-folds", "0", *TINY])
+    assert part.exit_code == 0, part.output
+    assert "1 runs (1 folds x 1 seeds): 0 done, 1 to run" in part.output
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["seeds_complete"] == [] and summary["runs"] == 1 and "slot_f1" in summary["over_runs"]
+    refused = runner.invoke(app, [*base, "--seeds", "1", "--only-folds", "0,7", *TINY])
+    assert refused.exit_code == 2 and "no fold 7: the folds are 0 to 2" in refused.output
