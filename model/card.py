@@ -88,6 +88,9 @@ def render_card(checkpoint: Checkpoint, title: str = "ticketbot tagger") -> str:
             f"(patience {training.patience}), batch {training.batch_size}, learning rate {training.learning_rate}, "
             f"city swap {training.city_swap}, date swap {training.date_swap}"
             + (f", slot-value swap {training.span_swap}" if training.span_swap else "")
+            + (f", airport swap {training.airport_swap}" if training.airport_swap else "")
+            + (f", state swap {training.state_swap}" if training.state_swap else "")
+            + (f", unknown words {training.unknown_word}" if training.unknown_word else "")
             + (f", distilled with weight {training.distill_weight}" if training.distill_weight else "")
             + (f", a budget of {training.max_seconds / 60:g} minutes" if training.max_seconds else "")
             + f". Best epoch {card.get('best_epoch', '?')} of {card.get('epochs_run', '?')}"

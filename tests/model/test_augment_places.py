@@ -16,6 +16,7 @@ from model.augment import (
     replace_unknown_word,
 )
 from model.bio import bio_spans
+from model.card import render_card
 from model.cities import is_held_out
 from model.gazetteers import airport_codes, airport_names, state_codes, state_names
 
@@ -108,3 +109,5 @@ def test_training_with_every_new_rewrite(flights_dir: Path) -> None:
     options = TrainConfig(epochs=1, seed=1, airport_swap=0.5, state_swap=0.5, unknown_word=0.5, **FAST)
     result = train(read_corpus(flights_dir), TaggerConfig(**SMALL), options, torch.device("cpu"))
     assert result.history and result.tagger.card["dev_sentences"] == 60
+    card = render_card(result.tagger.to_checkpoint(train_config=options))
+    assert "airport swap 0.5, state swap 0.5, unknown words 0.5" in card
