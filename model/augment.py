@@ -181,19 +181,26 @@ def place_pools(train: Sequence[Example], *, airports: bool, states: bool) -> di
     return pools
 
 
-def _place_rewrite(pools: dict[str, list[tuple[str, ...]]]) -> Rewrite:
+def _place_rewrite(pools: dict[str, list[tuple[str, ...]]], inside: frozenset[str] | None = None) -> Rewrite:
     """Swap airports and states for names of the same kind; a repeated one stays one place.
-    An airport name drops its final "airport" half of the time, as people leave it out."""
+    An airport name drops its final "airport" half of the time, as people leave it out.
+
+    ``inside``: the slots that have an ``I-`` tag in training; any other (ATIS's bare
+    ``state_name`` is always one word) gets one-word names only, as its tag set has no room
+    for more (None: every slot may take several words)."""
     chosen: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
 
     def rewrite(slot: str, tokens: tuple[str, ...], rng: random.Random) -> tuple[str, ...] | None:
         kind = slot.rsplit(".", 1)[-1]
         pool = pools.get(kind)
+        if pool and inside is not None and slot not in inside:
+            pool = [name for name in pool if len(name) == 1]
         if not pool:
             return None
         if (kind, tokens) not in chosen:
             name = rng.choice(pool)
-            if kind == "airport_name" and len(name) > 1 and name[-1] == "airport" and rng.random() < 0.5:
+            shorter = inside is None or slot in inside
+            if kind == "airport_name" and shorter and len(name) > 1 and name[-1] == "airport" and rng.random() < 0.5:
                 name = name[:-1]
             chosen[kind, tokens] = name
         return chosen[kind, tokens]
@@ -260,6 +267,7 @@ class Augmenter:
         state_swap: float = 0.0,
         rare_words: Sequence[str] = (),
         unknown_word: float = 0.0,
+        inside_slots: frozenset[str] | None = None,
     ) -> None:
         if city_swap > 0 and not city_names:
             raise ValueError("no city names to swap in")
@@ -277,6 +285,7 @@ class Augmenter:
         self.rare_words = list(rare_words)
         self._span_rewrite = _span_rewrite(span_values or {})
         places = place_names or {}
+        self._inside = inside_slots
         self._airports = {k: list(v) for k, v in places.items() if k.startswith("airport")}
         self._states = {k: list(v) for k, v in places.items() if k.startswith("state")}
 
@@ -308,6 +317,7 @@ class Augmenter:
             names, config.city_swap, config.date_swap, slot_values(train) if config.span_swap > 0 else None,
             config.span_swap, place_names=places, airport_swap=config.airport_swap, state_swap=config.state_swap,
             rare_words=rare_outside_words(train) if config.unknown_word > 0 else (), unknown_word=config.unknown_word,
+            inside_slots=frozenset(t[2:] for e in train for t in e.tags if t.startswith("I-")),
         )  # fmt: skip
 
     def __call__(self, examples: Sequence[Example], rng: random.Random) -> list[Example]:
@@ -321,9 +331,9 @@ class Augmenter:
                 example = rewrite_spans(example, typed_date, rng)
             # the newer rewrites draw nothing when off, so older recipes train as they did
             if self.airport_swap and rng.random() < self.airport_swap:
-                example = rewrite_spans(example, _place_rewrite(self._airports), rng)
+                example = rewrite_spans(example, _place_rewrite(self._airports, self._inside), rng)
             if self.state_swap and rng.random() < self.state_swap:
-                example = rewrite_spans(example, _place_rewrite(self._states), rng)
+                example = rewrite_spans(example, _place_rewrite(self._states, self._inside), rng)
             if self.unknown_word and rng.random() < self.unknown_word:
                 example = replace_unknown_word(example, rng, self.rare_words)
             out.append(example)

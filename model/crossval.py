@@ -285,10 +285,11 @@ def render_summary(summary: dict[str, Any], title: str) -> str:
         "sentence_accuracy": "sentence accuracy",
         "city_span_f1": "city-span F1",
     }
-    for figure, spread in summary["over_seeds"].items():
-        runs = summary["over_runs"].get(figure)
+    for figure in [f for f in FIGURES if f in summary["over_seeds"] or f in summary["over_runs"]]:
+        spread, runs = summary["over_seeds"].get(figure), summary["over_runs"].get(figure)
+        seeds = cell(spread) if spread else "— | —"  # no seed has all its folds yet
         single = f"{runs['mean']:.2f} ± {runs['std']:.2f}" if runs else "—"
-        lines.append(f"| {names.get(figure, figure)} | {cell(spread)} | {single} |")
+        lines.append(f"| {names.get(figure, figure)} | {seeds} | {single} |")
     if summary.get("probe"):
         lines += ["", "| probe class (accuracy, every run) | mean ± std | min-max |", "|---|---:|---:|"]
         lines += [f"| {name} | {cell(spread)} |" for name, spread in summary["probe"].items()]

@@ -111,3 +111,19 @@ def test_training_with_every_new_rewrite(flights_dir: Path) -> None:
     assert result.history and result.tagger.card["dev_sentences"] == 60
     card = render_card(result.tagger.to_checkpoint(train_config=options))
     assert "airport swap 0.5, state swap 0.5, unknown words 0.5" in card
+
+
+def test_a_slot_without_inside_tags_gets_one_word_names() -> None:
+    """ATIS's bare ``state_name`` is always one word: "new mexico" would need a tag it lacks."""
+    bare = Example(("flights", "to", "ohio"), ("O", "O", "B-state_name"), "atis_flight")
+    pools = {"state_name": [("new", "mexico"), ("utah",)]}
+    augmenter = Augmenter([], 0.0, 0.0, place_names=pools, state_swap=1.0, inside_slots=frozenset())
+    assert {e.tokens[2:] for e in augmenter([bare] * 30, random.Random(0))} == {("utah",)}
+    free = Augmenter([], 0.0, 0.0, place_names=pools, state_swap=1.0)  # no label set given: any length
+    assert ("new", "mexico") in {e.tokens[2:] for e in free([bare] * 30, random.Random(0))}
+    known = Augmenter.for_train_config([bare, AIRPORTS], TrainConfig(state_swap=1.0))
+    assert known is not None and all(
+        tag in {*bare.tags, *AIRPORTS.tags} or tag.startswith("I-toloc.state_name")
+        for e in known([bare] * 30, random.Random(1))
+        for tag in e.tags
+    )
