@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 # bound here, or the submodule of that name would shadow the function once it is imported)
 from .config import CELLS, ENCODERS, TaggerConfig, TrainConfig
 from .data import Corpus, Example, read_corpus, read_split, write_predictions, write_split
-from .errors import CheckpointError, DataFormatError, MissingPackage, TaggerError
+from .errors import CheckpointError, DataFormatError, FoldsError, MissingPackage, TaggerError
 from .hashing import letter_trigrams, trigram_buckets
 from .tokenize import tokenize, tokenize_with_offsets
 from .vocab import LabelSet, Vocabulary
@@ -77,6 +77,7 @@ __all__ = [
     "DataFormatError",
     "EpochReport",
     "Example",
+    "FoldsError",
     "LabelSet",
     "MissingPackage",
     "Parse",

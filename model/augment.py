@@ -11,6 +11,13 @@ For corpora of open-ended names (SNIPS: artists, playlists, films), ``span_swap`
 a sentence's slot values for other values of the same slot seen in training
 ("play *the beatles* on *spotify*" -> "play *nina simone* on *deezer*"), so the tagger
 learns the slot from its context rather than remembering which words filled it.
+
+Airport codes, airport names and state names are swapped the way cities are
+(``airport_swap``, ``state_swap``: from ``model.gazetteers``); and ``unknown_word`` puts a
+made-up or rare word in place of one slot-less word, so the tagger learns that a word it
+has never met is not a city for being unknown ("2 pm *or* later", "*ua* flights"). Every
+new rewrite draws from the random source only when its chance is above zero, so a recipe
+without them trains exactly as before they existed.
 """
 
 from __future__ import annotations
@@ -20,14 +27,21 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from .bio import bio_spans
+from .config import TrainConfig
 from .data import Example
 
 __all__ = [
     "Augmenter",
+    "is_airport_slot",
     "is_city_slot",
+    "is_state_slot",
+    "made_up_word",
+    "place_pools",
+    "rare_outside_words",
     "replace_cities",
     "rewrite_spans",
     "slot_values",
+    "replace_unknown_word",
     "typed_date",
     "unseen_city_split",
     "words_mostly_outside_slots",
@@ -45,6 +59,16 @@ _MONTH_ABBREVIATIONS = {
 def is_city_slot(slot: str) -> bool:
     """``fromloc.city_name``, ``toloc.city_name``, ``stoploc.city_name``, ``city_name`` ..."""
     return slot == "city_name" or slot.endswith(".city_name")
+
+
+def is_airport_slot(slot: str) -> bool:
+    """``fromloc.airport_code``, ``toloc.airport_name``, ``airport_code`` ..."""
+    return slot.rsplit(".", 1)[-1] in ("airport_code", "airport_name")
+
+
+def is_state_slot(slot: str) -> bool:
+    """``toloc.state_name``, ``fromloc.state_code``, ``state_name`` ..."""
+    return slot.rsplit(".", 1)[-1] in ("state_code", "state_name")
 
 
 def rewrite_spans(example: Example, rewrite: Rewrite, rng: random.Random) -> Example:
@@ -133,12 +157,101 @@ def words_mostly_outside_slots(examples: Sequence[Example], min_count: int = 3) 
     return frozenset(w for w, n in total.items() if n >= min_count and outside[w] / n > 0.5)
 
 
+def place_pools(train: Sequence[Example], *, airports: bool, states: bool) -> dict[str, list[tuple[str, ...]]]:
+    """Names to swap in, by slot kind (``airport_code``, ``airport_name``, ``state_name``,
+    ``state_code``): the lists' names not held out for the probes, without a word the corpus
+    uses for something else (a code "in" or "me", an airport named after "nice")."""
+    from .gazetteers import airport_codes, airport_names, split_held_out, state_codes, state_names
+
+    ordinary = words_mostly_outside_slots(train)
+    # a code is one word: refuse every code that is a word of the corpus outside such a slot
+    taken = frozenset(
+        t
+        for e in train
+        for t, tag in zip(e.tokens, e.tags, strict=True)
+        if tag == "O" or not (is_airport_slot(tag[2:]) or is_state_slot(tag[2:]))
+    )
+    pools: dict[str, list[tuple[str, ...]]] = {}
+    if airports:
+        pools["airport_code"] = split_held_out(airport_codes(), held_out=False, exclude=taken)
+        pools["airport_name"] = split_held_out(airport_names(), held_out=False, exclude=ordinary)
+    if states:
+        pools["state_code"] = split_held_out(state_codes(), held_out=False, exclude=taken)
+        pools["state_name"] = split_held_out(state_names(), held_out=False, exclude=ordinary)
+    return pools
+
+
+def _place_rewrite(pools: dict[str, list[tuple[str, ...]]], inside: frozenset[str] | None = None) -> Rewrite:
+    """Swap airports and states for names of the same kind; a repeated one stays one place.
+    An airport name drops its final "airport" half of the time, as people leave it out.
+
+    ``inside``: the slots that have an ``I-`` tag in training; any other (ATIS's bare
+    ``state_name`` is always one word) gets one-word names only, as its tag set has no room
+    for more (None: every slot may take several words)."""
+    chosen: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+
+    def rewrite(slot: str, tokens: tuple[str, ...], rng: random.Random) -> tuple[str, ...] | None:
+        kind = slot.rsplit(".", 1)[-1]
+        pool = pools.get(kind)
+        if pool and inside is not None and slot not in inside:
+            pool = [name for name in pool if len(name) == 1]
+        if not pool:
+            return None
+        if (kind, tokens) not in chosen:
+            name = rng.choice(pool)
+            shorter = inside is None or slot in inside
+            if kind == "airport_name" and shorter and len(name) > 1 and name[-1] == "airport" and rng.random() < 0.5:
+                name = name[:-1]
+            chosen[kind, tokens] = name
+        return chosen[kind, tokens]
+
+    return rewrite
+
+
+_CONSONANTS, _VOWELS = "bcdfghjklmnprstvwz", "aeiou"
+
+
+def made_up_word(rng: random.Random) -> str:
+    """A pronounceable string of two to four syllables ("zorbika"): a word no list holds."""
+    return "".join(rng.choice(_CONSONANTS) + rng.choice(_VOWELS) for _ in range(rng.randint(2, 4)))
+
+
+def rare_outside_words(examples: Sequence[Example], max_count: int = 2) -> list[str]:
+    """Words seen at most ``max_count`` times, always outside slots, in order of appearance."""
+    total: Counter[str] = Counter()
+    inside: set[str] = set()
+    for example in examples:
+        for token, tag in zip(example.tokens, example.tags, strict=True):
+            total[token] += 1
+            if tag != "O":
+                inside.add(token)
+    return [w for w, n in total.items() if n <= max_count and w not in inside and w.isalpha()]
+
+
+def replace_unknown_word(example: Example, rng: random.Random, rare_words: Sequence[str] = ()) -> Example:
+    """``example`` with one slot-less word replaced by a made-up word (or, half of the time when
+    ``rare_words`` are given, a rare one), its tag kept ``O``.
+
+    The word just before a span is left alone: it is the cue ("from", "to", "between ... and")
+    that says which role the span plays, and the tagger must go on reading it.
+    """
+    tags = example.tags
+    candidates = [i for i, tag in enumerate(tags) if tag == "O" and (i + 1 == len(tags) or tags[i + 1] == "O")]
+    if not candidates:
+        return example
+    position = rng.choice(candidates)
+    word = rng.choice(rare_words) if rare_words and rng.random() < 0.5 else made_up_word(rng)
+    tokens = (*example.tokens[:position], word, *example.tokens[position + 1 :])
+    return Example(tokens, tags, example.intent)
+
+
 class Augmenter:
     """Rewrites a fresh copy of the training sentences each epoch.
 
     ``span_swap``, ``city_swap`` and ``date_swap`` are the chances that a sentence's slot
     values (any slot, from ``span_values``), its cities, or its dates are rewritten, in
-    that order.
+    that order; then ``airport_swap`` and ``state_swap`` (names from ``place_names``, by
+    slot kind) and ``unknown_word`` (one slot-less word made unknown).
     """
 
     def __init__(
@@ -148,16 +261,33 @@ class Augmenter:
         date_swap: float,
         span_values: dict[str, list[tuple[str, ...]]] | None = None,
         span_swap: float = 0.0,
+        *,
+        place_names: dict[str, list[tuple[str, ...]]] | None = None,
+        airport_swap: float = 0.0,
+        state_swap: float = 0.0,
+        rare_words: Sequence[str] = (),
+        unknown_word: float = 0.0,
+        inside_slots: frozenset[str] | None = None,
     ) -> None:
         if city_swap > 0 and not city_names:
             raise ValueError("no city names to swap in")
         if span_swap > 0 and not span_values:
             raise ValueError("no slot values to swap in")
+        if (airport_swap > 0 or state_swap > 0) and not place_names:
+            raise ValueError("no airport or state names to swap in")
         self.city_names = list(city_names)
         self.city_swap = city_swap
         self.date_swap = date_swap
         self.span_swap = span_swap
+        self.airport_swap = airport_swap
+        self.state_swap = state_swap
+        self.unknown_word = unknown_word
+        self.rare_words = list(rare_words)
         self._span_rewrite = _span_rewrite(span_values or {})
+        places = place_names or {}
+        self._inside = inside_slots
+        self._airports = {k: list(v) for k, v in places.items() if k.startswith("airport")}
+        self._states = {k: list(v) for k, v in places.items() if k.startswith("state")}
 
     @classmethod
     def for_corpus(
@@ -170,6 +300,26 @@ class Augmenter:
             names = augmentation_cities(words_mostly_outside_slots(train))
         return cls(names, city_swap, date_swap, slot_values(train) if span_swap > 0 else None, span_swap)
 
+    @classmethod
+    def for_train_config(cls, train: Sequence[Example], config: TrainConfig) -> Augmenter | None:
+        """The augmenter ``config`` asks for, or None when it asks for no rewrite at all."""
+        if not any(config.augmentation().values()):
+            return None
+        names: list[tuple[str, ...]] = []
+        if config.city_swap > 0:
+            from .cities import augmentation_cities
+
+            names = augmentation_cities(words_mostly_outside_slots(train))
+        places = None
+        if config.airport_swap > 0 or config.state_swap > 0:
+            places = place_pools(train, airports=config.airport_swap > 0, states=config.state_swap > 0)
+        return cls(
+            names, config.city_swap, config.date_swap, slot_values(train) if config.span_swap > 0 else None,
+            config.span_swap, place_names=places, airport_swap=config.airport_swap, state_swap=config.state_swap,
+            rare_words=rare_outside_words(train) if config.unknown_word > 0 else (), unknown_word=config.unknown_word,
+            inside_slots=frozenset(t[2:] for e in train for t in e.tags if t.startswith("I-")),
+        )  # fmt: skip
+
     def __call__(self, examples: Sequence[Example], rng: random.Random) -> list[Example]:
         out = []
         for example in examples:
@@ -179,6 +329,13 @@ class Augmenter:
                 example = replace_cities(example, self.city_names, rng)
             if rng.random() < self.date_swap:
                 example = rewrite_spans(example, typed_date, rng)
+            # the newer rewrites draw nothing when off, so older recipes train as they did
+            if self.airport_swap and rng.random() < self.airport_swap:
+                example = rewrite_spans(example, _place_rewrite(self._airports, self._inside), rng)
+            if self.state_swap and rng.random() < self.state_swap:
+                example = rewrite_spans(example, _place_rewrite(self._states, self._inside), rng)
+            if self.unknown_word and rng.random() < self.unknown_word:
+                example = replace_unknown_word(example, rng, self.rare_words)
             out.append(example)
         return out
 

@@ -47,6 +47,21 @@ def _metrics_table(rows: dict[str, dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _provenance(card: Mapping[str, Any]) -> str:
+    """How to repeat the run, and what else it depended on (``model.provenance``)."""
+    found = card.get("environment") or {}
+    libraries = found.get("libraries") or {}
+    parts = [f"{name} {release}" for name, release in libraries.items() if release]
+    if "threads" in found:
+        parts.append(f"{found['threads']} CPU thread{'s' if found['threads'] != 1 else ''}")
+    if found.get("city_list"):
+        parts.append(f"{found['city_list']['names']:,} swap cities (list {found['city_list']['sha256']})")
+    command = f"`{card['command']}`" if card.get("command") else "the training settings above"
+    text = f"**Reproduce:** {command} with ticketbot {card.get('code_version', '?')}"
+    text += f" ({', '.join(parts)})" if parts else ""
+    return text + "; `ticketbot reproduce --config RECIPE --against THIS.pt` retrains it and compares."
+
+
 def render_card(checkpoint: Checkpoint, title: str = "ticketbot tagger") -> str:
     card = checkpoint.card
     config = checkpoint.config
@@ -73,6 +88,9 @@ def render_card(checkpoint: Checkpoint, title: str = "ticketbot tagger") -> str:
             f"(patience {training.patience}), batch {training.batch_size}, learning rate {training.learning_rate}, "
             f"city swap {training.city_swap}, date swap {training.date_swap}"
             + (f", slot-value swap {training.span_swap}" if training.span_swap else "")
+            + (f", airport swap {training.airport_swap}" if training.airport_swap else "")
+            + (f", state swap {training.state_swap}" if training.state_swap else "")
+            + (f", unknown words {training.unknown_word}" if training.unknown_word else "")
             + (f", distilled with weight {training.distill_weight}" if training.distill_weight else "")
             + (f", a budget of {training.max_seconds / 60:g} minutes" if training.max_seconds else "")
             + f". Best epoch {card.get('best_epoch', '?')} of {card.get('epochs_run', '?')}"
@@ -82,6 +100,8 @@ def render_card(checkpoint: Checkpoint, title: str = "ticketbot tagger") -> str:
             f"{card.get('parameters', '?'):,} parameters. Trained {card.get('date', '?')} by ticketbot "
             f"{card.get('code_version', '?')}.",
         ]
+    if card.get("command") or card.get("environment"):
+        lines += ["", _provenance(card)]
     evaluations = {"dev": card["dev_metrics"]} if "dev_metrics" in card else {}
     evaluations.update(card.get("evaluations", {}))
     if evaluations:

@@ -1,4 +1,5 @@
-"""The tagger's commands: tag, train, evaluate, ensemble, card, calibrate, unseen-cities.
+"""The tagger's commands: tag, train, evaluate, ensemble, card, calibrate, unseen-cities;
+and, from ``model.cli_select``, reproduce, cv and probe.
 
 ``service.cli`` mounts this app at the top of ``ticketbot`` (``ticketbot train ...``); it
 also runs alone as ``python -m model.cli``. The commands only parse, call ``model``'s
@@ -11,16 +12,15 @@ from ``model.card`` and ``model.calibration``, the training options' defaults fr
 from __future__ import annotations
 
 import json
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
-from .config import CELLS, TaggerConfig, TrainConfig
+from . import cli_options as options
+from .cli_options import fail, invoked_command, recipe_reader, set_threads, training_configs
 
 if TYPE_CHECKING:
     from .tagger import Tagger
@@ -34,7 +34,6 @@ app = typer.Typer(  # no name: service.cli merges these commands into its own
     pretty_exceptions_enable=False,
 )
 console = Console(soft_wrap=True)
-errors = Console(stderr=True, soft_wrap=True)
 
 ModelOption = Annotated[
     Path | None, typer.Option("--model", help="Checkpoint file; default: the model shipped in the package.")
@@ -43,18 +42,11 @@ DeviceOption = Annotated[str, typer.Option("--device", help="auto (CUDA when ava
 
 # The training options' defaults are these configurations' own: change one in model/config.py
 # and `ticketbot train` (and its --help) follows.
-_ARCHITECTURE = TaggerConfig()
-_TRAINING = TrainConfig()
+_ARCHITECTURE = options.ARCHITECTURE
+_TRAINING = options.TRAINING
 # TrainConfig's distill_weight defaults to 0 (no teacher, no distillation); this is the share
 # a --teacher gets when it is given without --distill-weight
 _TEACHER_SHARE = 0.5
-
-
-def fail(message: str) -> typer.Exit:
-    """Print ``error: message`` on stderr; raise what it returns, which exits with code 2."""
-    # the message is text, not markup: "[train]" or a path with brackets must print as written
-    errors.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)  # paths stay greppable
-    return typer.Exit(code=2)
 
 
 def load_tagger(model: Path | None, device: str) -> Tagger:
@@ -65,41 +57,6 @@ def load_tagger(model: Path | None, device: str) -> Tagger:
         return Tagger.load(model, device=device)
     except (TaggerError, ValueError) as error:
         raise fail(str(error)) from error
-
-
-def _read_recipe(ctx: typer.Context, param: typer.CallbackParam, recipe: Path | None) -> Path | None:
-    """Make a recipe file's values this command's defaults (Click's ``default_map``), so that
-    options given on the command line still win over it.
-
-    A key is an option's long name without ``--`` (``city-swap = 0.5``, ``bidirectional =
-    false``, ``lr = 0.002``); a value is written as on the command line, paths relative to the
-    working directory. A key that names no option is refused, not ignored: a misspelt
-    setting would otherwise train a different model without a word.
-    """
-    if recipe is None:
-        return None
-    try:
-        values = tomllib.loads(recipe.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise fail(f"{recipe}: cannot read it ({error})") from error
-    except tomllib.TOMLDecodeError as error:
-        raise fail(f"{recipe}: not a TOML file ({error})") from error
-    names = {
-        option.opts[0].removeprefix("--"): option.name
-        for option in ctx.command.params
-        if option.param_type_name == "option" and option.name != param.name
-    }
-    unknown = sorted(set(values) - set(names))
-    if unknown:
-        raise fail(
-            f"{recipe}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
-            f"a recipe holds these options of `train`: {', '.join(sorted(names))}"
-        )
-    for key, value in values.items():
-        if isinstance(value, dict | list):
-            raise fail(f"{recipe}: {key} must be one value, written as on the command line")
-    ctx.default_map = {**(ctx.default_map or {}), **{names[key]: value for key, value in values.items()}}
-    return recipe
 
 
 @app.command()
@@ -130,6 +87,7 @@ def tag(
 
 @app.command()
 def train(
+    ctx: typer.Context,
     data: Annotated[Path, typer.Option("--data", help="Folder holding train/ and dev/ splits.")],
     out: Annotated[Path, typer.Option("--out", help="Checkpoint file to write.")],
     recipe: Annotated[
@@ -138,87 +96,58 @@ def train(
             "--config",
             help="A TOML recipe of these options (city-swap = 0.5, ...); options given here override it.",
             is_eager=True,  # read before the other options, whose defaults it sets
-            callback=_read_recipe,
+            callback=recipe_reader(),
             exists=True,
             dir_okay=False,
         ),
     ] = None,
-    cell: Annotated[str, typer.Option(help="lstm, gru, elman or jordan.")] = _ARCHITECTURE.cell,
-    bidirectional: Annotated[bool, typer.Option("--bidirectional/--unidirectional")] = _ARCHITECTURE.bidirectional,
-    layers: Annotated[int, typer.Option(min=1, help="Stacked recurrent layers.")] = _ARCHITECTURE.layers,
-    encoders: Annotated[str, typer.Option(help="Comma-separated: onehot, hash, char.")] = ",".join(
-        _ARCHITECTURE.encoders
-    ),
-    crf: Annotated[
-        bool, typer.Option("--crf/--softmax", help="CRF or per-token softmax slot head.")
-    ] = _ARCHITECTURE.crf,
-    epochs: Annotated[int, typer.Option(min=1)] = _TRAINING.epochs,
+    cell: options.Cell = _ARCHITECTURE.cell,
+    bidirectional: options.Bidirectional = _ARCHITECTURE.bidirectional,
+    layers: options.Layers = _ARCHITECTURE.layers,
+    encoders: options.Encoders = options.ENCODERS,
+    crf: options.Crf = _ARCHITECTURE.crf,
+    epochs: options.Epochs = _TRAINING.epochs,
     seed: int = _TRAINING.seed,
-    hidden: Annotated[
-        int, typer.Option("--hidden", min=1, help="Hidden units per direction.")
-    ] = _ARCHITECTURE.hidden_size,
-    dropout: Annotated[float, typer.Option(min=0.0, max=0.95)] = _ARCHITECTURE.dropout,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = _TRAINING.batch_size,
-    learning_rate: Annotated[float, typer.Option("--lr", min=0.0)] = _TRAINING.learning_rate,
-    patience: Annotated[
-        int, typer.Option(min=1, help="Epochs without dev improvement before stopping.")
-    ] = _TRAINING.patience,
-    city_swap: Annotated[
-        float, typer.Option("--city-swap", min=0.0, max=1.0, help="Chance a sentence's cities become world cities.")
-    ] = _TRAINING.city_swap,
-    date_swap: Annotated[
-        float, typer.Option("--date-swap", min=0.0, max=1.0, help="Chance a sentence's dates are written as typed.")
-    ] = _TRAINING.date_swap,
-    span_swap: Annotated[
-        float,
-        typer.Option(
-            "--span-swap", min=0.0, max=1.0, help="Chance a sentence's slot values become others of the same slot."
-        ),
-    ] = _TRAINING.span_swap,
+    hidden: options.Hidden = _ARCHITECTURE.hidden_size,
+    dropout: options.Dropout = _ARCHITECTURE.dropout,
+    batch_size: options.BatchSize = _TRAINING.batch_size,
+    learning_rate: options.LearningRate = _TRAINING.learning_rate,
+    patience: options.Patience = _TRAINING.patience,
+    city_swap: options.CitySwap = _TRAINING.city_swap,
+    date_swap: options.DateSwap = _TRAINING.date_swap,
+    span_swap: options.SpanSwap = _TRAINING.span_swap,
+    airport_swap: options.AirportSwap = _TRAINING.airport_swap,
+    state_swap: options.StateSwap = _TRAINING.state_swap,
+    unknown_word: options.UnknownWord = _TRAINING.unknown_word,
     teacher: Annotated[
         Path | None, typer.Option("--teacher", help="A trained tagger (e.g. an ensemble) to learn from as well.")
     ] = None,
     distill_weight: Annotated[
         float, typer.Option("--distill-weight", min=0.0, max=1.0, help="Share of the loss that follows the teacher.")
     ] = _TEACHER_SHARE,
-    max_minutes: Annotated[
-        float | None,
-        typer.Option("--max-minutes", help="Time budget: stop before an epoch that would end past it (best kept)."),
-    ] = None if _TRAINING.max_seconds is None else _TRAINING.max_seconds / 60,
+    max_minutes: options.MaxMinutes = None if _TRAINING.max_seconds is None else _TRAINING.max_seconds / 60,
+    threads: options.Threads = None,
     device: DeviceOption = "auto",
 ) -> None:
-    """Train a tagger; early stopping on dev slot F1; writes one self-describing checkpoint."""
+    """Train a tagger; early stopping on dev slot F1; writes one self-describing checkpoint.
+
+    The card records the command as typed and what the run depended on (code version,
+    library releases, threads), so ``ticketbot reproduce`` can repeat it.
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from model import Tagger, TaggerError, read_corpus, resolve_device, save_checkpoint
     from model import train as train_tagger
 
-    if cell not in CELLS[:4]:
-        raise fail(f"--cell must be one of {', '.join(CELLS[:4])}, not {cell!r}")
-    if max_minutes is not None and max_minutes <= 0:
-        raise fail(f"--max-minutes must be positive, not {max_minutes:g}")
+    config, train_config = training_configs(
+        cell=cell, bidirectional=bidirectional, layers=layers, encoders=encoders, crf=crf, hidden=hidden,
+        dropout=dropout, epochs=epochs, seed=seed, batch_size=batch_size, learning_rate=learning_rate,
+        patience=patience, city_swap=city_swap, date_swap=date_swap, span_swap=span_swap, airport_swap=airport_swap,
+        state_swap=state_swap, unknown_word=unknown_word, max_minutes=max_minutes,
+        distill_weight=distill_weight if teacher is not None else 0.0,
+    )  # fmt: skip
+    set_threads(threads)
     try:
-        config = TaggerConfig(
-            encoders=tuple(e.strip() for e in encoders.split(",") if e.strip()),
-            cell=cell,  # type: ignore[arg-type]
-            bidirectional=bidirectional,
-            layers=layers,
-            crf=crf,
-            hidden_size=hidden,
-            dropout=dropout,
-        )
-        train_config = TrainConfig(
-            epochs=epochs,
-            seed=seed,
-            batch_size=batch_size,
-            learning_rate=learning_rate,
-            patience=patience,
-            city_swap=city_swap,
-            date_swap=date_swap,
-            span_swap=span_swap,
-            distill_weight=distill_weight if teacher is not None else 0.0,
-            max_seconds=None if max_minutes is None else 60 * max_minutes,
-        )
         corpus = read_corpus(data)
         if city_swap > 0:  # its list of the world's cities comes from an extra: say so before training
             from model.cities import world_cities
@@ -257,8 +186,9 @@ def train(
                 corpus, config, train_config, torch_device, data_name=str(data), on_batch=on_batch,
                 on_epoch=on_epoch, teacher=teacher_tagger,
             )  # fmt: skip
-        except ValueError as error:
+        except (TaggerError, ValueError) as error:
             raise fail(str(error)) from error
+    result.tagger.card["command"] = invoked_command(ctx)
     save_checkpoint(result.tagger.to_checkpoint(train_config=train_config), out)
     dev = result.dev_metrics
     console.print(
@@ -412,5 +342,10 @@ def unseen_cities(
     console.print(f"wrote {len(rewritten)} sentences to {out}")
 
 
-if __name__ == "__main__":
-    app()
+# the commands that judge recipes (reproduce, cv, probe) join this app
+from . import cli_select  # noqa: E402, F401
+
+if __name__ == "__main__":  # `python -m model.cli`: run the package's copy, which cli_select extended
+    from model.cli import app as registered
+
+    registered()

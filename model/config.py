@@ -81,16 +81,24 @@ class TrainConfig:
     city_swap: float = 0.0  # chance per sentence and epoch that its cities become world cities
     date_swap: float = 0.0  # chance per sentence and epoch that its dates are written as typed ("nov. 27th")
     span_swap: float = 0.0  # chance per sentence and epoch that its slot values become others of the same slot
+    airport_swap: float = 0.0  # chance per sentence and epoch that its airport codes and names become others
+    state_swap: float = 0.0  # chance per sentence and epoch that its state names and codes become others
+    unknown_word: float = 0.0  # chance per sentence and epoch that one of its slot-less words becomes unknown
     distill_weight: float = 0.0  # with a teacher: share of the loss that follows its probabilities
     max_seconds: float | None = None  # wall-clock budget: no epoch starts that would end past it
 
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.batch_size < 1 or self.patience < 1 or self.min_count < 1:
             raise ValueError("epochs, batch_size, patience and min_count must be positive")
-        if not all(0.0 <= p <= 1.0 for p in (self.city_swap, self.date_swap, self.span_swap, self.distill_weight)):
-            raise ValueError("city_swap, date_swap, span_swap and distill_weight lie in [0, 1]")
+        if not all(0.0 <= p <= 1.0 for p in (*self.augmentation().values(), self.distill_weight)):
+            raise ValueError(f"{', '.join(self.augmentation())} and distill_weight lie in [0, 1]")
         if self.max_seconds is not None and self.max_seconds <= 0:
             raise ValueError("max_seconds, when given, must be positive")
+
+    def augmentation(self) -> dict[str, float]:
+        """The chances of each training-time rewrite (``model.augment``), by field name."""
+        names = ("city_swap", "date_swap", "span_swap", "airport_swap", "state_swap", "unknown_word")
+        return {name: getattr(self, name) for name in names}
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

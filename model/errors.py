@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["CheckpointError", "DataFormatError", "MissingPackage", "TaggerError"]
+__all__ = ["CheckpointError", "DataFormatError", "FoldsError", "MissingPackage", "TaggerError"]
 
 
 class TaggerError(Exception):
@@ -23,6 +23,10 @@ class DataFormatError(TaggerError):
 
 class CheckpointError(TaggerError):
     """A checkpoint file cannot be read, or was written by an incompatible format version."""
+
+
+class FoldsError(TaggerError):
+    """Cross-validation folds cannot be read, or were made for other data than they are applied to."""
 
 
 class MissingPackage(TaggerError):

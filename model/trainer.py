@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import copy
 import random
-import subprocess
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,6 +25,7 @@ from .data import Corpus, Example
 from .features import Batch, Featurizer
 from .metrics import score
 from .network import SlotIntentNetwork
+from .provenance import code_version, environment
 from .tagger import Tagger
 from .vocab import LabelSet, Vocabulary
 
@@ -51,23 +50,6 @@ class TrainResult:
     dev_metrics: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
     stopped_by: str = "epochs"  # "epochs", "patience" or "time limit"
-
-
-def _code_version() -> str:
-    from . import __version__
-
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            cwd=Path(__file__).parent,
-            check=True,
-        ).stdout.strip()
-        return f"{__version__}+g{commit}"
-    except (OSError, subprocess.SubprocessError):
-        return __version__
 
 
 def _seed_everything(seed: int) -> None:
@@ -158,6 +140,7 @@ def train(
     learns what several agree on, and answers at the cost of one.
     """
     started = time.perf_counter()
+    code = code_version()  # now: a commit made while the model trains is not the code that trained it
     _seed_everything(train_config.seed)
     words = Vocabulary.build((t.lower() for e in corpus.train for t in e.tokens), min_count=train_config.min_count)
     chars = Vocabulary.build(c for e in corpus.train for t in e.tokens for c in t)
@@ -172,11 +155,7 @@ def train(
         network.parameters(), lr=train_config.learning_rate, weight_decay=train_config.weight_decay
     )
     generator = torch.Generator().manual_seed(train_config.seed)
-    augment = None
-    if train_config.city_swap > 0 or train_config.date_swap > 0 or train_config.span_swap > 0:
-        augment = Augmenter.for_corpus(
-            corpus.train, train_config.city_swap, train_config.date_swap, train_config.span_swap
-        )
+    augment = Augmenter.for_train_config(corpus.train, train_config)
     result = TrainResult(tagger)
     best_key: tuple[float, float] | None = None
     best_state: dict[str, torch.Tensor] = copy.deepcopy(network.state_dict())
@@ -246,6 +225,10 @@ def train(
         "trained_on": str(device),
         "parameters": sum(p.numel() for p in network.parameters()),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "code_version": _code_version(),
+        "code_version": code,
+        "environment": environment(
+            threads=torch.get_num_threads(),
+            city_names=augment.city_names if augment is not None and train_config.city_swap > 0 else None,
+        ),
     }
     return result

@@ -1,0 +1,112 @@
+"""Every recipe choice judged by cross-validation: one ``ticketbot cv`` study per row, one table.
+
+Each row is the bundled recipe plus a change (an augmentation on, a layer more, a CRF);
+each study runs the committed folds with the same seeds (``ticketbot cv``: resumable, so
+an interrupted run of this script picks up where it stopped, and rows already done cost
+nothing). The table gives each row's cross-validated figures as mean ± standard deviation
+over seeds (each seed pooled over all folds), its difference to the baseline row, and
+the probe classes.
+
+    python bench/cv_ablation.py --jobs 8 --device cuda                 # every row, on a GPU
+    python bench/cv_ablation.py --rows bundled unknown-word --seeds 1,2  # a few, fewer seeds
+    python bench/cv_ablation.py --render                               # only the table, from the studies
+
+Studies go under ``--out`` (``artifacts/cv/CORPUS/ROW``; each run's predictions are kept
+there, not committed); the table goes to ``--md-out`` and ``--json-out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+# name -> options added to the recipe (a row's recipe is the baseline's, with these on top)
+ROWS: dict[str, list[str]] = {
+    "bundled": [],
+    "no-city-swap": ["--city-swap", "0"],
+    "airport-swap": ["--airport-swap", "0.3"],
+    "state-swap": ["--state-swap", "0.3"],
+    "unknown-word": ["--unknown-word", "0.2"],
+    "places+unknown": ["--airport-swap", "0.3", "--state-swap", "0.3", "--unknown-word", "0.2"],
+    "two-layers": ["--layers", "2"],
+    "crf": ["--crf"],
+}
+FIGURES = {
+    "slot_f1": "slot F1",
+    "intent_accuracy": "intent",
+    "sentence_accuracy": "sentence",
+    "city_span_f1": "city-span F1",
+}
+
+
+def run_row(name: str, args: argparse.Namespace) -> None:
+    command = [
+        sys.executable, "-m", "model", "cv", "--config", str(args.config), "--folds", str(args.folds),
+        "--seeds", args.seeds, "--jobs", str(args.jobs), "--device", args.device, "--out", str(args.out / name),
+        "--probes", str(args.probes), *ROWS[name],
+    ]  # fmt: skip
+    print(f"== {name}: {' '.join(command[2:])}", flush=True)
+    subprocess.run(command, check=True)
+
+
+def render(rows: list[str], args: argparse.Namespace) -> str:
+    summaries = {}
+    for name in rows:
+        path = args.out / name / "summary.json"
+        if path.is_file():
+            summaries[name] = json.loads(path.read_text())
+    folds = next((s["folds"] for s in summaries.values()), "k")
+    lines = [
+        f"# Cross-validated ablation: `{args.config}` on the folds `{args.folds}`",
+        "",
+        f"Each row: {folds}-fold cross-validation over train+dev (`ticketbot cv`); a seed's figure pools its held-out "
+        "predictions over all folds; mean ± standard deviation over the seeds, in %; Δ: the row's mean minus the "
+        "baseline's (first row). Probes: accuracy on each class, made from each held-out fold (`model/probes.py`).",
+        "",
+    ]
+    probe_classes = sorted({c for s in summaries.values() for c in s.get("probe", {})})
+    header = ["row", "options", "seeds", *FIGURES.values(), "Δ slot F1", *probe_classes]
+    lines += ["| " + " | ".join(header) + " |", "|" + "---|" * 2 + "---:|" * (len(header) - 2)]
+    base = summaries.get(rows[0], {}).get("over_seeds", {}).get("slot_f1", {}).get("mean")
+    for name, summary in summaries.items():
+        over = summary.get("over_seeds", {})
+        cells = [name, " ".join(ROWS[name]) or "the recipe", str(len(summary["seeds_complete"]))]
+        cells += [f"{over[f]['mean']:.2f} ± {over[f]['std']:.2f}" if f in over else "—" for f in FIGURES]
+        slot = over.get("slot_f1", {}).get("mean")
+        cells.append(f"{slot - base:+.2f}" if slot is not None and base is not None else "—")
+        probes = summary.get("probe", {})
+        cells += [f"{probes[c]['mean']:.1f} ± {probes[c]['std']:.1f}" if c in probes else "—" for c in probe_classes]
+        lines.append("| " + " | ".join(cells) + " |")
+    args.json_out.parent.mkdir(parents=True, exist_ok=True)
+    args.json_out.write_text(json.dumps(summaries, indent=1) + "\n")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", type=Path, default=Path("model/bundled/atis.recipe.toml"))
+    parser.add_argument("--folds", type=Path, default=Path("model/folds/atis.json"))
+    parser.add_argument("--rows", nargs="+", choices=list(ROWS), default=list(ROWS))
+    parser.add_argument("--seeds", default="1,2,3,4,5")
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--probes", type=int, default=300)
+    parser.add_argument("--out", type=Path, default=Path("artifacts/cv/atis"))
+    parser.add_argument("--md-out", type=Path, default=Path("bench/results/cv_ablation.md"))
+    parser.add_argument("--json-out", type=Path, default=Path("bench/results/cv_ablation.json"))
+    parser.add_argument("--render", action="store_true", help="only write the table from the studies there are")
+    args = parser.parse_args()
+    if not args.render:
+        for name in args.rows:
+            run_row(name, args)
+    table = render(args.rows, args)
+    args.md_out.parent.mkdir(parents=True, exist_ok=True)
+    args.md_out.write_text(table)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
