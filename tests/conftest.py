@@ -10,10 +10,11 @@ import torch
 from tests.synthetic import flights_corpus
 
 
-@pytest.fixture(autouse=True, scope="session")
+@pytest.fixture(autouse=True)
 def _few_threads() -> None:
     """One intra-op thread: the tests' tensors are tiny, and several threads fighting over a
-    small machine's cores (beside a server process the tests start) only slow them down."""
+    small machine's cores (beside a server process the tests start) only slow them down. Set
+    before every test, since a training command run in-process (``train --threads 2``) changes it."""
     torch.set_num_threads(1)
 
 
