@@ -85,10 +85,10 @@ def test_bad_fold_files_are_refused(flights_dir: Path, tmp_path: Path, content: 
 
 
 @pytest.mark.parametrize("name, train, dev", [("atis", 4478, 500), ("snips", 13084, 700)])
-def test_the_committed_folds_are_five_and_match_their_corpus_when_it_is_here(name: str, train: int, dev: int) -> None:
+def test_the_committed_folds_are_five_and_partition_their_corpus(name: str, train: int, dev: int) -> None:
+    """Whether they match the data itself is checked where the data is, each time they are used:
+    ``ticketbot cv`` refuses folds whose checksums differ from the corpus read."""
     folds = load_folds(ROOT / "model" / "folds" / f"{name}.json")
     assert folds.k == 5 and folds.sizes == {"train": train, "dev": dev}
-    data = ROOT.parent / "shared" / "data" / name
-    if not data.is_dir():
-        pytest.skip(f"{data} is not on this machine")
-    folds.examples(read_corpus(data))  # the checksums agree with the data
+    indices = sorted(i for fold in folds.folds for i in fold)
+    assert indices == list(range(train + dev))
