@@ -46,7 +46,7 @@ def run_row(name: str, args: argparse.Namespace) -> None:
     command = [
         sys.executable, "-m", "model", "cv", "--config", str(args.config), "--folds", str(args.folds),
         "--seeds", args.seeds, "--jobs", str(args.jobs), "--device", args.device, "--out", str(args.out / name),
-        "--probes", str(args.probes), *ROWS[name],
+        "--probes", str(args.probes), *(["--data", str(args.data)] if args.data else []), *ROWS[name],
     ]  # fmt: skip
     print(f"== {name}: {' '.join(command[2:])}", flush=True)
     subprocess.run(command, check=True)
@@ -89,6 +89,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--config", type=Path, default=Path("model/bundled/atis.recipe.toml"))
     parser.add_argument("--folds", type=Path, default=Path("model/folds/atis.json"))
+    parser.add_argument("--data", type=Path, default=None, help="the corpus, where not at the recipe's path")
     parser.add_argument("--rows", nargs="+", choices=list(ROWS), default=list(ROWS))
     parser.add_argument("--seeds", default="1,2,3,4,5")
     parser.add_argument("--jobs", type=int, default=1)
