@@ -4,8 +4,9 @@ Each row is the bundled recipe plus a change (an augmentation on, a layer more, 
 each study runs the committed folds with the same seeds (``ticketbot cv``: resumable, so
 an interrupted run of this script picks up where it stopped, and rows already done cost
 nothing). The table gives each row's cross-validated figures as mean ± standard deviation
-over seeds (each seed pooled over all folds), its difference to the baseline row, and
-the probe classes.
+over seeds (each seed pooled over all folds), its difference to the baseline row seed by
+seed (paired: the same seed's runs share their initialization and early-stopping slice, so
+the seed spread mostly cancels), and the probe classes.
 
     python bench/cv_ablation.py --jobs 8 --device cuda                 # every row, on a GPU
     python bench/cv_ablation.py --rows bundled unknown-word --seeds 1,2  # a few, fewer seeds
@@ -22,6 +23,8 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+
+from model.crossval import paired_difference
 
 # name -> options added to the recipe (a row's recipe is the baseline's, with these on top)
 ROWS: dict[str, list[str]] = {
@@ -63,25 +66,27 @@ def render(rows: list[str], args: argparse.Namespace) -> str:
         f"# Cross-validated ablation: `{args.config}` on the folds `{args.folds}`",
         "",
         f"Each row: {folds}-fold cross-validation over train+dev (`ticketbot cv`); a seed's figure pools its held-out "
-        "predictions over all folds; mean ± standard deviation over the seeds, in %; Δ: the row's mean minus the "
-        "baseline's (first row). Probes: accuracy on each class, made from each held-out fold (`model/probes.py`).",
+        "predictions over all folds; mean ± standard deviation over the seeds, in %. Δ slot F1: the row's minus the "
+        "baseline's (first row) seed by seed, over the seeds both have, mean ± std, and in how many of them the row "
+        "did better. Probes: accuracy on each class, made from each held-out fold (`model/probes.py`).",
         "",
     ]
     probe_classes = sorted({c for s in summaries.values() for c in s.get("probe", {})})
     header = ["row", "options", "seeds", *FIGURES.values(), "Δ slot F1", *probe_classes]
     lines += ["| " + " | ".join(header) + " |", "|" + "---|" * 2 + "---:|" * (len(header) - 2)]
-    base = summaries.get(rows[0], {}).get("over_seeds", {}).get("slot_f1", {}).get("mean")
+    base = summaries.get(rows[0], {})
     for name, summary in summaries.items():
         over = summary.get("over_seeds", {})
         cells = [name, " ".join(ROWS[name]) or "the recipe", str(len(summary["seeds_complete"]))]
         cells += [f"{over[f]['mean']:.2f} ± {over[f]['std']:.2f}" if f in over else "—" for f in FIGURES]
-        slot = over.get("slot_f1", {}).get("mean")
-        cells.append(f"{slot - base:+.2f}" if slot is not None and base is not None else "—")
+        delta = paired_difference(summary, base) if name != rows[0] else {}
+        cells.append(f"{delta['mean']:+.2f} ± {delta['std']:.2f} ({delta['better']} of {delta['n']})" if delta else "—")
         probes = summary.get("probe", {})
         cells += [f"{probes[c]['mean']:.1f} ± {probes[c]['std']:.1f}" if c in probes else "—" for c in probe_classes]
         lines.append("| " + " | ".join(cells) + " |")
     args.json_out.parent.mkdir(parents=True, exist_ok=True)
-    args.json_out.write_text(json.dumps(summaries, indent=1) + "\n")
+    paired = {name: paired_difference(summaries[name], base) for name in summaries if name != rows[0]}
+    args.json_out.write_text(json.dumps({"rows": summaries, "paired_slot_f1": paired}, indent=1) + "\n")
     return "\n".join(lines) + "\n"
 
 

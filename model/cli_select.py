@@ -104,6 +104,13 @@ def folds(
     console.print(f"wrote {k} folds of {sizes} sentences to {out}", highlight=False)
 
 
+def _whole_numbers(option: str, text: str) -> list[int]:
+    try:
+        return [int(s) for s in text.split(",") if s.strip()]
+    except ValueError as error:
+        raise fail(f"{option} takes comma-separated whole numbers, not {text!r}") from error
+
+
 @app.command()
 def cv(
     ctx: typer.Context,
@@ -139,6 +146,29 @@ def cv(
     only_folds: Annotated[
         str | None, typer.Option("--only-folds", help="Comma-separated folds to run now (default: all).")
     ] = None,
+    ensemble: Annotated[
+        int | None,
+        typer.Option(
+            "--ensemble",
+            min=2,
+            help="Also score ensembles of N seeds' kept models per fold (seeds dealt in order into groups of N).",
+        ),
+    ] = None,
+    teacher_study: Annotated[
+        Path | None,
+        typer.Option(
+            "--teacher-study",
+            help="Distil: each fold's teacher is this study's kept models of that fold, averaged.",
+            exists=True,
+            file_okay=False,
+        ),
+    ] = None,
+    teacher_seeds: Annotated[
+        str, typer.Option("--teacher-seeds", help="The teacher study's seeds whose models make each teacher.")
+    ] = "1,2,3,4,5",
+    distill_weight: Annotated[
+        float, typer.Option("--distill-weight", min=0.0, max=1.0, help="With a teacher: share of the loss it gets.")
+    ] = 0.5,
     cell: options.Cell = ARCHITECTURE.cell,
     bidirectional: options.Bidirectional = ARCHITECTURE.bidirectional,
     layers: options.Layers = ARCHITECTURE.layers,
@@ -165,13 +195,20 @@ def cv(
     side (on a GPU they share it); each gets --threads CPU threads, the cores shared out.
     """
     from model import TaggerError
-    from model.crossval import Study, default_threads, pending_jobs, render_summary, run_jobs, summarize
+    from model.crossval import (
+        Study,
+        default_threads,
+        kept_models,
+        pending_jobs,
+        render_summary,
+        run_jobs,
+        score_ensembles,
+        summarize,
+    )
 
-    try:
-        chosen = [int(s) for s in seeds.split(",") if s.strip()]
-        subset = None if only_folds is None else [int(f) for f in only_folds.split(",") if f.strip()]
-    except ValueError as error:
-        raise fail(f"--seeds and --only-folds take comma-separated whole numbers, not {seeds!r}") from error
+    chosen = _whole_numbers("--seeds", seeds)
+    subset = None if only_folds is None else _whole_numbers("--only-folds", only_folds)
+    taught_by = tuple(_whole_numbers("--teacher-seeds", teacher_seeds)) if teacher_study else ()
     if not chosen or len(set(chosen)) != len(chosen):
         raise fail("--seeds must name at least one seed, each once")
     config, train_config = training_configs(
@@ -179,11 +216,12 @@ def cv(
         dropout=dropout, epochs=epochs, seed=chosen[0], batch_size=batch_size, learning_rate=learning_rate,
         patience=patience, city_swap=city_swap, date_swap=date_swap, span_swap=span_swap, airport_swap=airport_swap,
         state_swap=state_swap, unknown_word=unknown_word, max_minutes=max_minutes,
+        distill_weight=distill_weight if teacher_study is not None else 0.0,
     )  # fmt: skip
     study = Study(
         data=str(data), folds=str(folds_file), config=config, train_config=train_config, out=str(out),
         device=device, threads=threads or default_threads(jobs), stopping_share=stopping_share, probes=probes,
-        keep_models=keep_models,
+        keep_models=keep_models, teacher=None if teacher_study is None else str(teacher_study), teacher_seeds=taught_by,
     )  # fmt: skip
     try:
         from model import read_corpus, resolve_device
@@ -191,6 +229,11 @@ def cv(
 
         resolve_device(device)  # "cuda" without a GPU: said now, not in every run
         load_folds(folds_file).examples(read_corpus(data))  # folds made for other data: refused before any run
+        if teacher_study is not None:
+            if not taught_by:
+                raise ValueError("--teacher-seeds must name at least one seed")
+            for fold in range(load_folds(folds_file).k):
+                kept_models(teacher_study, fold, taught_by)  # a missing teacher: said now, not in the runs
         every, todo = pending_jobs(study, chosen, subset)
     except (TaggerError, ValueError) as error:
         raise fail(str(error)) from error
@@ -214,6 +257,11 @@ def cv(
         run_jobs(todo, jobs, done)
     finally:  # an interrupted study still summarizes what it finished
         summary = summarize(study, chosen)
+        if ensemble is not None and len(summary["seeds_complete"]) >= ensemble:
+            try:
+                summary["ensemble"] = score_ensembles(study, summary["seeds_complete"], ensemble)
+            except (TaggerError, ValueError) as error:
+                console.print(f"no ensemble scored: {error}", highlight=False)
         (out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
         title = f"Cross-validation: {recipe or 'options'} on {data}"
         (out / "summary.md").write_text(render_summary(summary, title), encoding="utf-8")

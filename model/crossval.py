@@ -29,7 +29,18 @@ from .config import TaggerConfig, TrainConfig
 from .errors import FoldsError
 from .provenance import fingerprint
 
-__all__ = ["FIGURES", "Job", "Study", "pending_jobs", "run_job", "summarize"]
+__all__ = [
+    "FIGURES",
+    "Job",
+    "Study",
+    "fold_ensemble",
+    "kept_models",
+    "paired_difference",
+    "pending_jobs",
+    "run_job",
+    "score_ensembles",
+    "summarize",
+]
 
 FIGURES = ("slot_f1", "intent_accuracy", "sentence_accuracy", "city_span_f1")
 
@@ -48,11 +59,15 @@ class Study:
     stopping_share: float = 0.1
     probes: int = 0  # probes per class made from each held-out fold (model.probes); 0: none
     keep_models: bool = False
+    # distillation: each fold's teacher is the ensemble of another study's kept models of that
+    # fold (trained on the same training folds, so the held-out fold stays unseen)
+    teacher: str | None = None
+    teacher_seeds: tuple[int, ...] = ()
 
     def settings(self, folds_digest: str) -> dict[str, Any]:
         """What makes two studies the same study (the seed, device and threads do not)."""
         training = {k: v for k, v in self.train_config.to_dict().items() if k != "seed"}
-        return {
+        settings = {
             "data": self.data,
             "folds": folds_digest,
             "config": self.config.to_dict(),
@@ -60,6 +75,9 @@ class Study:
             "stopping_share": self.stopping_share,
             "probes": self.probes,
         }
+        if self.teacher is not None:  # absent otherwise, so studies made before teachers keep their fingerprint
+            settings["teacher"] = {"study": _study_fingerprint(self.teacher), "seeds": list(self.teacher_seeds)}
+        return settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +92,35 @@ class Job:
 
     def path(self) -> Path:
         return Path(self.study.out) / "runs" / f"{self.name}.json"
+
+
+def _study_fingerprint(folder: str) -> str:
+    record = Path(folder) / "study.json"
+    if not record.is_file():
+        raise FoldsError(f"{folder} is not a cross-validation study (no study.json)")
+    return json.loads(record.read_text(encoding="utf-8"))["fingerprint"]
+
+
+def kept_models(folder: str | Path, fold: int, seeds: Sequence[int]) -> list[Path]:
+    """The checkpoints a study kept (``--keep-models``) for one fold, one per seed, or an error
+    naming what is missing."""
+    paths = [Path(folder) / "models" / f"fold{fold}-seed{seed}.pt" for seed in seeds]
+    missing = [p.name for p in paths if not p.is_file()]
+    if missing:
+        raise FoldsError(
+            f"{folder} kept no model {', '.join(missing)}: run its study with --keep-models and these seeds"
+        )
+    return paths
+
+
+def fold_ensemble(folder: str | Path, fold: int, seeds: Sequence[int], device: Any = "cpu") -> Any:
+    """One fold's ensemble: the study's kept models of that fold, their probabilities averaged."""
+    from .checkpoint import load_checkpoint
+    from .ensemble import combine
+    from .tagger import Tagger
+
+    checkpoints = [load_checkpoint(p) for p in kept_models(folder, fold, seeds)]
+    return Tagger.from_checkpoint(checkpoints[0] if len(checkpoints) == 1 else combine(checkpoints), device=device)
 
 
 def _folds_digest(path: str) -> str:
@@ -137,7 +184,10 @@ def run_job(job: Job) -> dict[str, Any]:
     corpus = Corpus([examples[i] for i in training], [examples[i] for i in stopping])
     train_config = TrainConfig.from_dict({**study.train_config.to_dict(), "seed": job.seed})
     device = resolve_device(study.device)
-    result = train(corpus, study.config, train_config, device, data_name=f"{study.data} (cv {job.name})")
+    teacher = fold_ensemble(study.teacher, job.fold, study.teacher_seeds, device) if study.teacher else None
+    result = train(
+        corpus, study.config, train_config, device, data_name=f"{study.data} (cv {job.name})", teacher=teacher
+    )
     gold = [examples[i] for i in held_out]
     tags, intents = result.tagger.predict([e.tokens for e in gold])
     figures = score(gold, tags, intents)
@@ -262,6 +312,72 @@ def summarize(study: Study, seeds: Sequence[int]) -> dict[str, Any]:
     return summary
 
 
+def score_ensembles(study: Study, seeds: Sequence[int], size: int) -> dict[str, Any]:
+    """Each fold's kept models averaged, ``size`` seeds to an ensemble, scored like a seed.
+
+    The seeds are dealt in order into disjoint groups of ``size`` (1-5 and 6-10 of ten; a
+    remainder is left out), so each group is an independent ensemble and the spread over
+    groups means what the spread over seeds means. Needs the study run with ``--keep-models``;
+    nothing is trained.
+    """
+    from .data import read_corpus
+    from .kfold import load_folds
+    from .metrics import score
+    from .probes import make_probes, score_probes
+
+    if size < 2:
+        raise ValueError("an ensemble needs two members at least")
+    groups = [list(seeds[i : i + size]) for i in range(0, len(seeds) - size + 1, size)]
+    if not groups:
+        raise ValueError(f"{len(seeds)} seed(s) make no ensemble of {size}")
+    folds = load_folds(study.folds)
+    examples = folds.examples(read_corpus(study.data))
+    pooled: dict[str, dict[str, Any]] = {}
+    probes: list[dict[str, Any]] = []
+    for group in groups:
+        gold, tags, intents = [], [], []
+        for fold in range(folds.k):
+            training, _, held_out = folds.split(fold, examples, study.stopping_share)
+            tagger = fold_ensemble(study.out, fold, group)
+            held = [examples[i] for i in held_out]
+            fold_tags, fold_intents = tagger.predict([e.tokens for e in held])
+            gold += held
+            tags += fold_tags
+            intents += fold_intents
+            if study.probes:  # the very probes each single run was scored on
+                vocabulary = [examples[i] for i in training]
+                made = make_probes(held, per_class=study.probes, seed=fold, vocabulary=vocabulary)
+                probes.append(score_probes(tagger, made))
+        pooled["+".join(map(str, group))] = _totals(score(gold, tags, intents))
+    figures = [f for f in FIGURES if all(f in p for p in pooled.values())]
+    result: dict[str, Any] = {
+        "size": size,
+        "groups": groups,
+        "pooled_per_group": {g: {f: p[f] for f in figures} for g, p in pooled.items()},
+        "over_groups": {f: _spread([100 * p[f] for p in pooled.values()]) for f in figures},
+    }
+    if probes:
+        classes = sorted({c for p in probes for c in p})
+        result["probe"] = {c: _spread([100 * p[c]["accuracy"] for p in probes if c in p]) for c in classes}
+    return result
+
+
+def paired_difference(row: dict[str, Any], base: dict[str, Any], figure: str = "slot_f1") -> dict[str, Any]:
+    """The row's figure minus the baseline's, seed by seed, over the seeds both have complete.
+
+    Rows run with the same seeds share each seed's initialization and early-stopping slice,
+    so the seed-to-seed spread (about as large as the effects judged) mostly cancels in the
+    difference: its mean ± std, and in how many seeds the row did better, say more than the
+    difference of two means. Empty where the two have no complete seed in common.
+    """
+    mine, theirs = row.get("pooled_per_seed", {}), base.get("pooled_per_seed", {})
+    common = sorted((s for s in mine if s in theirs and figure in mine[s] and figure in theirs[s]), key=int)
+    if not common:
+        return {}
+    deltas = [100 * (mine[s][figure] - theirs[s][figure]) for s in common]
+    return {**_spread(deltas), "seeds": [int(s) for s in common], "better": sum(d > 0 for d in deltas)}
+
+
 def render_summary(summary: dict[str, Any], title: str) -> str:
     """The summary as Markdown: the table a recipe is judged by, then the diagnostics."""
 
@@ -290,6 +406,19 @@ def render_summary(summary: dict[str, Any], title: str) -> str:
         seeds = cell(spread) if spread else "— | —"  # no seed has all its folds yet
         single = f"{runs['mean']:.2f} ± {runs['std']:.2f}" if runs else "—"
         lines.append(f"| {names.get(figure, figure)} | {seeds} | {single} |")
+    if summary.get("ensemble"):
+        ensemble = summary["ensemble"]
+        groups = "; ".join("+".join(map(str, g)) for g in ensemble["groups"])
+        lines += [
+            "",
+            f"Ensembles of {ensemble['size']} (each fold's kept models, probabilities averaged; seeds {groups}), "
+            "pooled over all folds like a seed:",
+            "",
+            "| figure | mean ± std over ensembles | min-max |",
+            "|---|---:|---:|",
+        ]
+        lines += [f"| {names.get(f, f)} | {cell(spread)} |" for f, spread in ensemble["over_groups"].items()]
+        lines += [f"| probe: {name} | {cell(spread)} |" for name, spread in ensemble.get("probe", {}).items()]
     if summary.get("probe"):
         lines += ["", "| probe class (accuracy, every run) | mean ± std | min-max |", "|---|---:|---:|"]
         lines += [f"| {name} | {cell(spread)} |" for name, spread in summary["probe"].items()]

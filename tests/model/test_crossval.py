@@ -126,7 +126,8 @@ def test_a_recipe_sets_the_options_and_its_out_and_seed_are_not_used(
 @pytest.mark.parametrize(
     "extra, message",
     [
-        (["--seeds", "1,x"], "--seeds and --only-folds take comma-separated whole numbers"),
+        (["--seeds", "1,x"], "--seeds takes comma-separated whole numbers, not '1,x'"),
+        (["--only-folds", "0;1"], "--only-folds takes comma-separated whole numbers, not '0;1'"),
         (["--seeds", "1,1"], "each once"),
     ],
 )
@@ -166,3 +167,95 @@ def test_a_share_of_the_folds_now_the_rest_later(flights_dir: Path, folds_file: 
     assert summary["seeds_complete"] == [] and summary["runs"] == 1 and "slot_f1" in summary["over_runs"]
     refused = runner.invoke(app, [*base, "--seeds", "1", "--only-folds", "0,7", *TINY])
     assert refused.exit_code == 2 and "no fold 7: the folds are 0 to 2" in refused.output
+
+
+def test_a_row_is_compared_with_the_baseline_seed_by_seed() -> None:
+    from model.crossval import paired_difference
+
+    def summary(per_seed: dict[str, float]) -> dict:
+        return {"pooled_per_seed": {s: {"slot_f1": f} for s, f in per_seed.items()}}
+
+    base = summary({"1": 0.950, "2": 0.960, "3": 0.955})
+    row = summary({"1": 0.953, "2": 0.962, "4": 0.990})  # seed 3 not complete here, seed 4 not in the baseline
+    delta = paired_difference(row, base)
+    assert delta["seeds"] == [1, 2]
+    assert delta["mean"] == pytest.approx(0.25)
+    assert delta["std"] == pytest.approx(0.0707, abs=1e-4)
+    assert delta["better"] == 2 and delta["n"] == 2
+    assert paired_difference(summary({"9": 0.9}), base) == {}
+
+
+@pytest.fixture(scope="module")
+def kept(flights_dir: Path, folds_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A study that keeps its models and scores the ensemble of its two seeds."""
+    out = tmp_path_factory.mktemp("cv") / "kept"
+    arguments = ["cv", "--data", str(flights_dir), "--folds", str(folds_file), "--seeds", "1,2", "--out", str(out)]
+    result = runner.invoke(app, [*arguments, "--probes", "20", "--keep-models", "--ensemble", "2", *TINY])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_an_ensemble_of_each_folds_kept_models_is_scored_like_a_seed(
+    kept: Path, flights_dir: Path, folds_file: Path
+) -> None:
+    from model import Tagger, load_checkpoint
+    from model.ensemble import combine
+
+    summary = json.loads((kept / "summary.json").read_text())
+    ensemble = summary["ensemble"]
+    assert ensemble["size"] == 2 and ensemble["groups"] == [[1, 2]]
+    folds = load_folds(folds_file)
+    examples = folds.examples(read_corpus(flights_dir))
+    gold, tags, intents = [], [], []
+    for fold in range(3):  # the ensemble built by hand: the two seeds' models of each fold
+        members = [load_checkpoint(kept / "models" / f"fold{fold}-seed{s}.pt") for s in (1, 2)]
+        held = [examples[i] for i in folds.folds[fold]]
+        fold_tags, fold_intents = Tagger.from_checkpoint(combine(members), device="cpu").predict(
+            [e.tokens for e in held]
+        )
+        gold, tags, intents = gold + held, tags + fold_tags, intents + fold_intents
+    assert ensemble["pooled_per_group"]["1+2"]["slot_f1"] == score(gold, tags, intents)["slot_f1"]
+    assert ensemble["over_groups"]["slot_f1"]["n"] == 1
+    assert set(ensemble["probe"]) == {"unknown_word", "airport_code", "state_name", "depart_arrive"}
+    assert "Ensembles of 2" in (kept / "summary.md").read_text()
+
+
+def test_no_ensemble_without_kept_models(study: Path, flights_dir: Path, folds_file: Path) -> None:
+    arguments = ["cv", "--data", str(flights_dir), "--folds", str(folds_file), "--seeds", "1,2", "--out", str(study)]
+    result = runner.invoke(app, [*arguments, "--probes", "20", "--ensemble", "2", *TINY])
+    assert result.exit_code == 0, result.output
+    assert "no ensemble scored" in result.output and "kept no model fold0-seed1.pt" in result.output
+
+
+def test_students_learn_from_each_folds_ensemble(
+    kept: Path, flights_dir: Path, folds_file: Path, tmp_path: Path
+) -> None:
+    from model import load_checkpoint
+
+    base = ["cv", "--data", str(flights_dir), "--folds", str(folds_file), "--seeds", "3", "--probes", "0", *TINY]
+    taught = runner.invoke(
+        app, [*base, "--out", str(tmp_path / "taught"), "--keep-models", "--teacher-study", str(kept),
+              "--teacher-seeds", "1,2"],
+    )  # fmt: skip
+    assert taught.exit_code == 0, taught.output
+    plain = runner.invoke(app, [*base, "--out", str(tmp_path / "plain"), "--keep-models"])
+    assert plain.exit_code == 0, plain.output
+    settings = json.loads((tmp_path / "taught" / "study.json").read_text())["settings"]
+    teacher = json.loads((kept / "study.json").read_text())["fingerprint"]
+    assert settings["teacher"] == {"study": teacher, "seeds": [1, 2]}
+    assert settings["train_config"]["distill_weight"] == 0.5
+    assert "teacher" not in json.loads((tmp_path / "plain" / "study.json").read_text())["settings"]
+    student, alone = (
+        load_checkpoint(tmp_path / s / "models" / "fold0-seed3.pt").state_dicts[0] for s in ("taught", "plain")
+    )
+    assert any(not (student[k] == alone[k]).all() for k in student)  # the same seed, moved by its teacher
+
+
+def test_a_teacher_the_study_did_not_keep_is_refused_before_any_run(
+    kept: Path, flights_dir: Path, folds_file: Path, tmp_path: Path
+) -> None:
+    arguments = ["cv", "--data", str(flights_dir), "--folds", str(folds_file), "--seeds", "3", "--out", str(tmp_path)]
+    result = runner.invoke(app, [*arguments, "--teacher-study", str(kept), "--teacher-seeds", "1,7", *TINY])
+    assert result.exit_code == 2
+    assert "kept no model fold0-seed7.pt" in result.output
+    assert not (tmp_path / "runs").exists()
