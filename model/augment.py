@@ -15,7 +15,10 @@ learns the slot from its context rather than remembering which words filled it.
 Airport codes, airport names and state names are swapped the way cities are
 (``airport_swap``, ``state_swap``: from ``model.gazetteers``); and ``unknown_word`` puts a
 made-up or rare word in place of one slot-less word, so the tagger learns that a word it
-has never met is not a city for being unknown ("2 pm *or* later", "*ua* flights"). Every
+has never met is not a city for being unknown ("2 pm *or* later", "*ua* flights"). And
+``city_code`` puts an airport code where an origin or destination city was, tagged as the
+code it is ("from *dca*"): ATIS has few codes, all in few places, so without it a code in
+a city's place is read as a city. Every
 new rewrite draws from the random source only when its chance is above zero, so a recipe
 without them trains exactly as before they existed.
 """
@@ -32,6 +35,7 @@ from .data import Example
 
 __all__ = [
     "Augmenter",
+    "cities_to_codes",
     "is_airport_slot",
     "is_city_slot",
     "is_state_slot",
@@ -208,6 +212,34 @@ def _place_rewrite(pools: dict[str, list[tuple[str, ...]]], inside: frozenset[st
     return rewrite
 
 
+def cities_to_codes(
+    example: Example, codes: Sequence[tuple[str, ...]], slots: frozenset[str], rng: random.Random
+) -> Example:
+    """Each origin and destination city (``fromloc.city_name``, ...) becomes an airport code
+    tagged ``fromloc.airport_code``, where training has that slot (``slots``); a repeated city
+    becomes one code. A city named with its state ("denver colorado") stays: nobody writes
+    "den colorado"."""
+    chosen: dict[tuple[str, ...], tuple[str, ...]] = {}
+    tokens: list[str] = []
+    tags: list[str] = []
+    position = 0
+    for slot, a, b in bio_spans(example.tags):
+        role = slot.split(".")[0]
+        target = f"{role}.airport_code"
+        with_state = b < len(example.tags) and is_state_slot(example.tags[b][2:])
+        if not (is_city_slot(slot) and role != slot and target in slots) or with_state:
+            continue
+        code = chosen.setdefault(example.tokens[a:b], rng.choice(codes))
+        tokens += [*example.tokens[position:a], *code]
+        tags += [*example.tags[position:a], "B-" + target, *["I-" + target] * (len(code) - 1)]
+        position = b
+    if not chosen:
+        return example
+    tokens += example.tokens[position:]
+    tags += example.tags[position:]
+    return Example(tuple(tokens), tuple(tags), example.intent)
+
+
 _CONSONANTS, _VOWELS = "bcdfghjklmnprstvwz", "aeiou"
 
 
@@ -268,6 +300,8 @@ class Augmenter:
         rare_words: Sequence[str] = (),
         unknown_word: float = 0.0,
         inside_slots: frozenset[str] | None = None,
+        city_code: float = 0.0,
+        code_slots: frozenset[str] = frozenset(),
     ) -> None:
         if city_swap > 0 and not city_names:
             raise ValueError("no city names to swap in")
@@ -275,6 +309,8 @@ class Augmenter:
             raise ValueError("no slot values to swap in")
         if (airport_swap > 0 or state_swap > 0) and not place_names:
             raise ValueError("no airport or state names to swap in")
+        if city_code > 0 and not (place_names or {}).get("airport_code"):
+            raise ValueError("no airport codes to put in place of cities")
         self.city_names = list(city_names)
         self.city_swap = city_swap
         self.date_swap = date_swap
@@ -282,12 +318,15 @@ class Augmenter:
         self.airport_swap = airport_swap
         self.state_swap = state_swap
         self.unknown_word = unknown_word
+        self.city_code = city_code
+        self._code_slots = code_slots
         self.rare_words = list(rare_words)
         self._span_rewrite = _span_rewrite(span_values or {})
         places = place_names or {}
         self._inside = inside_slots
         self._airports = {k: list(v) for k, v in places.items() if k.startswith("airport")}
         self._states = {k: list(v) for k, v in places.items() if k.startswith("state")}
+        self._codes = list(places.get("airport_code", ()))
 
     @classmethod
     def for_corpus(
@@ -311,13 +350,15 @@ class Augmenter:
 
             names = augmentation_cities(words_mostly_outside_slots(train))
         places = None
-        if config.airport_swap > 0 or config.state_swap > 0:
-            places = place_pools(train, airports=config.airport_swap > 0, states=config.state_swap > 0)
+        if config.airport_swap > 0 or config.state_swap > 0 or config.city_code > 0:
+            airports = config.airport_swap > 0 or config.city_code > 0
+            places = place_pools(train, airports=airports, states=config.state_swap > 0)
         return cls(
             names, config.city_swap, config.date_swap, slot_values(train) if config.span_swap > 0 else None,
             config.span_swap, place_names=places, airport_swap=config.airport_swap, state_swap=config.state_swap,
             rare_words=rare_outside_words(train) if config.unknown_word > 0 else (), unknown_word=config.unknown_word,
             inside_slots=frozenset(t[2:] for e in train for t in e.tags if t.startswith("I-")),
+            city_code=config.city_code, code_slots=frozenset(t[2:] for e in train for t in e.tags if t != "O"),
         )  # fmt: skip
 
     def __call__(self, examples: Sequence[Example], rng: random.Random) -> list[Example]:
@@ -336,6 +377,8 @@ class Augmenter:
                 example = rewrite_spans(example, _place_rewrite(self._states, self._inside), rng)
             if self.unknown_word and rng.random() < self.unknown_word:
                 example = replace_unknown_word(example, rng, self.rare_words)
+            if self.city_code and rng.random() < self.city_code:
+                example = cities_to_codes(example, self._codes, self._code_slots, rng)
             out.append(example)
         return out
 

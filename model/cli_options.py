@@ -65,6 +65,9 @@ StateSwap = Annotated[
 UnknownWord = Annotated[
     float, _chance("--unknown-word", "Chance one of a sentence's slot-less words becomes a made-up or rare word.")
 ]
+CityCode = Annotated[
+    float, _chance("--city-code", "Chance a sentence's origin and destination cities become airport codes.")
+]
 MaxMinutes = Annotated[
     float | None,
     typer.Option("--max-minutes", help="Time budget: stop before an epoch that would end past it (best kept)."),
@@ -106,6 +109,7 @@ def training_configs(
     state_swap: float,
     unknown_word: float,
     max_minutes: float | None,
+    city_code: float = 0.0,
     distill_weight: float = 0.0,
 ) -> tuple[TaggerConfig, TrainConfig]:
     """The configurations the options name; a clean exit for a bad combination."""
@@ -135,6 +139,7 @@ def training_configs(
             airport_swap=airport_swap,
             state_swap=state_swap,
             unknown_word=unknown_word,
+            city_code=city_code,
             distill_weight=distill_weight,
             max_seconds=None if max_minutes is None else 60 * max_minutes,
         )

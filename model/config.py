@@ -84,6 +84,7 @@ class TrainConfig:
     airport_swap: float = 0.0  # chance per sentence and epoch that its airport codes and names become others
     state_swap: float = 0.0  # chance per sentence and epoch that its state names and codes become others
     unknown_word: float = 0.0  # chance per sentence and epoch that one of its slot-less words becomes unknown
+    city_code: float = 0.0  # chance per sentence and epoch that its origin and destination cities become codes
     distill_weight: float = 0.0  # with a teacher: share of the loss that follows its probabilities
     max_seconds: float | None = None  # wall-clock budget: no epoch starts that would end past it
 
@@ -97,7 +98,7 @@ class TrainConfig:
 
     def augmentation(self) -> dict[str, float]:
         """The chances of each training-time rewrite (``model.augment``), by field name."""
-        names = ("city_swap", "date_swap", "span_swap", "airport_swap", "state_swap", "unknown_word")
+        names = ("city_swap", "date_swap", "span_swap", "airport_swap", "state_swap", "unknown_word", "city_code")
         return {name: getattr(self, name) for name in names}
 
     def to_dict(self) -> dict[str, Any]:

@@ -1,15 +1,18 @@
-"""The newer rewrites: airports and states swapped like cities, unknown words in slot-less places."""
+"""The newer rewrites: airports and states swapped like cities, unknown words in slot-less places,
+airport codes in cities' places."""
 
 from __future__ import annotations
 
 import random
 from pathlib import Path
 
+import pytest
 import torch
 
 from model import Example, TaggerConfig, TrainConfig, is_valid_bio, read_corpus, train
 from model.augment import (
     Augmenter,
+    cities_to_codes,
     made_up_word,
     place_pools,
     rare_outside_words,
@@ -127,3 +130,49 @@ def test_a_slot_without_inside_tags_gets_one_word_names() -> None:
         for e in known([bare] * 30, random.Random(1))
         for tag in e.tags
     )
+
+
+CITIES = Example(
+    tokens=("from", "new", "york", "to", "denver", "colorado", "and", "back", "to", "new", "york"),
+    tags=("O", "B-fromloc.city_name", "I-fromloc.city_name", "O", "B-toloc.city_name", "B-toloc.state_name",
+          "O", "O", "O", "B-toloc.city_name", "I-toloc.city_name"),
+    intent="atis_flight",
+)  # fmt: skip
+CODE_SLOTS = frozenset({"fromloc.airport_code", "toloc.airport_code", "fromloc.city_name", "toloc.city_name"})
+
+
+def test_cities_become_codes_tagged_as_codes_and_a_repeated_city_one_code() -> None:
+    out = cities_to_codes(CITIES, [("jfk",), ("dca",), ("bos",)], CODE_SLOTS, random.Random(3))
+    assert is_valid_bio(out.tags) and len(out.tokens) == len(out.tags) == 9
+    spans = [(slot, out.tokens[a:b]) for slot, a, b in bio_spans(out.tags)]
+    code = spans[0][1]
+    assert len(code) == 1 and code != ("new",)
+    assert spans[0] == ("fromloc.airport_code", code) and spans[3] == ("toloc.airport_code", code)  # one city
+    # a city named with its state stays a city: nobody writes "den colorado"
+    assert spans[1:3] == [("toloc.city_name", ("denver",)), ("toloc.state_name", ("colorado",))]
+    assert out.tokens[2:3] + out.tokens[5:8] == ("to", "and", "back", "to")
+
+
+def test_a_city_keeps_its_name_where_training_has_no_code_slot_for_its_role() -> None:
+    stop = Example(("via", "dallas", "to", "boston"), ("O", "B-stoploc.city_name", "O", "B-toloc.city_name"), "x")
+    bare = Example(("ground", "in", "boston"), ("O", "O", "B-city_name"), "atis_ground_service")
+    assert cities_to_codes(bare, [("jfk",)], CODE_SLOTS, random.Random(0)) == bare
+    out = cities_to_codes(stop, [("jfk",)], CODE_SLOTS, random.Random(0))
+    assert out.tokens == ("via", "dallas", "to", "jfk")
+    assert out.tags == ("O", "B-stoploc.city_name", "O", "B-toloc.airport_code")
+
+
+def test_city_code_training_takes_codes_from_the_list_less_its_held_out_tenth(flights_dir: Path) -> None:
+    coded = Example(("from", "bwi", "to", "lga"), ("O", "B-fromloc.airport_code", "O", "B-toloc.airport_code"), "x")
+    augmenter = Augmenter.for_train_config([CITIES, coded], TrainConfig(city_code=1.0))
+    assert augmenter is not None
+    out = augmenter([CITIES] * 30, random.Random(0))
+    codes = {e.tokens[1] for e in out}
+    assert len(codes) > 20 and all(e.tags[1] == "B-fromloc.airport_code" for e in out)
+    assert not any(is_held_out((code,)) for code in codes)  # those are the probes' codes
+    assert codes <= {c for (c,) in airport_codes()}
+    with pytest.raises(ValueError, match="no airport codes"):
+        Augmenter([], 0.0, 0.0, city_code=0.5)
+    options = TrainConfig(epochs=1, seed=1, city_code=0.5, **FAST)
+    result = train(read_corpus(flights_dir), TaggerConfig(**SMALL), options, torch.device("cpu"))
+    assert "cities as airport codes 0.5" in render_card(result.tagger.to_checkpoint(train_config=options))

@@ -259,3 +259,14 @@ def test_a_teacher_the_study_did_not_keep_is_refused_before_any_run(
     assert result.exit_code == 2
     assert "kept no model fold0-seed7.pt" in result.output
     assert not (tmp_path / "runs").exists()
+
+
+def test_an_option_added_later_leaves_older_studies_their_fingerprint(
+    study: Path, flights_dir: Path, folds_file: Path, tmp_path: Path
+) -> None:
+    """``--city-code`` came after studies had run: off, it is not part of a study's settings."""
+    assert "city_code" not in json.loads((study / "study.json").read_text())["settings"]["train_config"]
+    arguments = ["cv", "--data", str(flights_dir), "--folds", str(folds_file), "--seeds", "1", "--out", str(tmp_path)]
+    result = runner.invoke(app, [*arguments, "--only-folds", "0", "--probes", "0", "--city-code", "0.3", *TINY])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "study.json").read_text())["settings"]["train_config"]["city_code"] == 0.3
