@@ -22,18 +22,25 @@ import argparse
 import json
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from model.crossval import paired_difference
 
 # name -> options added to the recipe (a row's recipe is the baseline's, with these on top)
+PLACES = ["--airport-swap", "0.3", "--state-swap", "0.3", "--unknown-word", "0.2"]
 ROWS: dict[str, list[str]] = {
     "bundled": [],
     "no-city-swap": ["--city-swap", "0"],
     "airport-swap": ["--airport-swap", "0.3"],
     "state-swap": ["--state-swap", "0.3"],
     "unknown-word": ["--unknown-word", "0.2"],
-    "places+unknown": ["--airport-swap", "0.3", "--state-swap", "0.3", "--unknown-word", "0.2"],
+    "places+unknown": PLACES,
+    "city-code": ["--city-code", "0.15"],
+    "places+unknown+codes": [*PLACES, "--city-code", "0.15"],
+    # one network taught by each fold's ensemble of a row's five seeds (that row run with --keep-models)
+    "distilled": ["--teacher-study", "{out}/bundled", "--teacher-seeds", "1,2,3,4,5"],
+    "places+unknown distilled": [*PLACES, "--teacher-study", "{out}/places+unknown", "--teacher-seeds", "1,2,3,4,5"],
     "two-layers": ["--layers", "2"],
     "crf": ["--crf"],
 }
@@ -49,10 +56,17 @@ def run_row(name: str, args: argparse.Namespace) -> None:
     command = [
         sys.executable, "-m", "model", "cv", "--config", str(args.config), "--folds", str(args.folds),
         "--seeds", args.seeds, "--jobs", str(args.jobs), "--device", args.device, "--out", str(args.out / name),
-        "--probes", str(args.probes), *(["--data", str(args.data)] if args.data else []), *ROWS[name],
+        "--probes", str(args.probes), *(["--data", str(args.data)] if args.data else []),
+        *(["--threads", str(args.threads)] if args.threads else []), *(["--keep-models"] if args.keep_models else []),
+        *(["--ensemble", str(args.ensemble)] if args.ensemble else []),
+        *(option.format(out=args.out) for option in ROWS[name]),
     ]  # fmt: skip
     print(f"== {name}: {' '.join(command[2:])}", flush=True)
     subprocess.run(command, check=True)
+
+
+def _spread_cells(spreads: dict, keys: Iterable[str], digits: int) -> list[str]:
+    return [f"{spreads[k]['mean']:.{digits}f} ± {spreads[k]['std']:.{digits}f}" if k in spreads else "—" for k in keys]
 
 
 def render(rows: list[str], args: argparse.Namespace) -> str:
@@ -68,7 +82,8 @@ def render(rows: list[str], args: argparse.Namespace) -> str:
         f"Each row: {folds}-fold cross-validation over train+dev (`ticketbot cv`); a seed's figure pools its held-out "
         "predictions over all folds; mean ± standard deviation over the seeds, in %. Δ slot F1: the row's minus the "
         "baseline's (first row) seed by seed, over the seeds both have, mean ± std, and in how many of them the row "
-        "did better. Probes: accuracy on each class, made from each held-out fold (`model/probes.py`).",
+        "did better. Probes: accuracy on each class, made from each held-out fold (`model/probes.py`). An "
+        "*ensembles* row averages each fold's kept models of that row (`--ensemble`): nothing more is trained.",
         "",
     ]
     probe_classes = sorted({c for s in summaries.values() for c in s.get("probe", {})})
@@ -77,13 +92,21 @@ def render(rows: list[str], args: argparse.Namespace) -> str:
     base = summaries.get(rows[0], {})
     for name, summary in summaries.items():
         over = summary.get("over_seeds", {})
-        cells = [name, " ".join(ROWS[name]) or "the recipe", str(len(summary["seeds_complete"]))]
-        cells += [f"{over[f]['mean']:.2f} ± {over[f]['std']:.2f}" if f in over else "—" for f in FIGURES]
+        options = " ".join(option.format(out=args.out) for option in ROWS[name]) or "the recipe"
+        cells = [name, options, str(len(summary["seeds_complete"]))]
+        cells += _spread_cells(over, FIGURES, 2)
         delta = paired_difference(summary, base) if name != rows[0] else {}
         cells.append(f"{delta['mean']:+.2f} ± {delta['std']:.2f} ({delta['better']} of {delta['n']})" if delta else "—")
         probes = summary.get("probe", {})
-        cells += [f"{probes[c]['mean']:.1f} ± {probes[c]['std']:.1f}" if c in probes else "—" for c in probe_classes]
+        cells += _spread_cells(probes, probe_classes, 1)
         lines.append("| " + " | ".join(cells) + " |")
+        ensemble = summary.get("ensemble")
+        if ensemble:  # the row's kept models averaged per fold: no training, no Δ (no seed to pair with)
+            over, probes = ensemble["over_groups"], ensemble.get("probe", {})
+            groups = "; ".join("+".join(map(str, g)) for g in ensemble["groups"])
+            cells = [f"{name}, ensembles of {ensemble['size']}", f"seeds {groups}", str(len(ensemble["groups"]))]
+            cells += [*_spread_cells(over, FIGURES, 2), "—", *_spread_cells(probes, probe_classes, 1)]
+            lines.append("| " + " | ".join(cells) + " |")
     args.json_out.parent.mkdir(parents=True, exist_ok=True)
     paired = {name: paired_difference(summaries[name], base) for name in summaries if name != rows[0]}
     args.json_out.write_text(json.dumps({"rows": summaries, "paired_slot_f1": paired}, indent=1) + "\n")
@@ -100,6 +123,9 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--device", default="auto")
     parser.add_argument("--probes", type=int, default=300)
+    parser.add_argument("--threads", type=int, default=None, help="CPU threads per run (default: cores shared out)")
+    parser.add_argument("--keep-models", action="store_true", help="keep each run's model (teachers, ensembles)")
+    parser.add_argument("--ensemble", type=int, default=None, help="also score ensembles of N seeds' kept models")
     parser.add_argument("--out", type=Path, default=Path("artifacts/cv/atis"))
     parser.add_argument("--md-out", type=Path, default=Path("bench/results/cv_ablation.md"))
     parser.add_argument("--json-out", type=Path, default=Path("bench/results/cv_ablation.json"))

@@ -427,7 +427,8 @@ def render_summary(summary: dict[str, Any], title: str) -> str:
             "|---|---:|---:|",
         ]
         lines += [f"| {names.get(f, f)} | {cell(spread)} |" for f, spread in ensemble["over_groups"].items()]
-        lines += [f"| probe: {name} | {cell(spread)} |" for name, spread in ensemble.get("probe", {}).items()]
+        probes = ensemble.get("probe", {})
+        lines += [f"| probe: {name} (every fold) | {cell(spread)} |" for name, spread in probes.items()]
     if summary.get("probe"):
         lines += ["", "| probe class (accuracy, every run) | mean ± std | min-max |", "|---|---:|---:|"]
         lines += [f"| {name} | {cell(spread)} |" for name, spread in summary["probe"].items()]
