@@ -18,7 +18,8 @@ made-up or rare word in place of one slot-less word, so the tagger learns that a
 has never met is not a city for being unknown ("2 pm *or* later", "*ua* flights"). And
 ``city_code`` puts an airport code where an origin or destination city was, tagged as the
 code it is ("from *dca*"): ATIS has few codes, all in few places, so without it a code in
-a city's place is read as a city. Every
+a city's place is read as a city. With ``keep_intent_cues`` the unknown word is never one
+that says the intent ("fare", "airlines"). Every
 new rewrite draws from the random source only when its chance is above zero, so a recipe
 without them trains exactly as before they existed.
 """
@@ -36,6 +37,7 @@ from .data import Example
 __all__ = [
     "Augmenter",
     "cities_to_codes",
+    "intent_cues",
     "is_airport_slot",
     "is_city_slot",
     "is_state_slot",
@@ -260,15 +262,44 @@ def rare_outside_words(examples: Sequence[Example], max_count: int = 2) -> list[
     return [w for w, n in total.items() if n <= max_count and w not in inside and w.isalpha()]
 
 
-def replace_unknown_word(example: Example, rng: random.Random, rare_words: Sequence[str] = ()) -> Example:
+def intent_cues(examples: Sequence[Example], min_count: int = 3, share: float = 0.5) -> frozenset[str]:
+    """Slot-less words that say the intent: seen at least ``min_count`` times, and in at least
+    ``share`` of their sentences, with one intent that is not the commonest ("fare",
+    "airlines", "ground"). A sentence whose cue became a made-up word would teach the intent
+    head to answer without the cue."""
+    if not examples:
+        return frozenset()
+    intents = Counter(e.intent for e in examples)
+    commonest = intents.most_common(1)[0][0]
+    seen: Counter[str] = Counter()
+    seen_with: Counter[tuple[str, str]] = Counter()
+    for example in examples:
+        words = {t for t, tag in zip(example.tokens, example.tags, strict=True) if tag == "O"}
+        seen.update(words)
+        seen_with.update((w, example.intent) for w in words)
+    return frozenset(
+        word
+        for (word, intent), n in seen_with.items()
+        if intent != commonest and n >= min_count and n / seen[word] >= share
+    )
+
+
+def replace_unknown_word(
+    example: Example, rng: random.Random, rare_words: Sequence[str] = (), keep: frozenset[str] = frozenset()
+) -> Example:
     """``example`` with one slot-less word replaced by a made-up word (or, half of the time when
     ``rare_words`` are given, a rare one), its tag kept ``O``.
 
     The word just before a span is left alone: it is the cue ("from", "to", "between ... and")
-    that says which role the span plays, and the tagger must go on reading it.
+    that says which role the span plays, and the tagger must go on reading it; so are the
+    words of ``keep`` (``intent_cues``).
     """
     tags = example.tags
-    candidates = [i for i, tag in enumerate(tags) if tag == "O" and (i + 1 == len(tags) or tags[i + 1] == "O")]
+    candidates = [
+        i
+        for i, tag in enumerate(tags)
+        if tag == "O" and (i + 1 == len(tags) or tags[i + 1] == "O") and example.tokens[i] not in keep
+    ]
     if not candidates:
         return example
     position = rng.choice(candidates)
@@ -302,6 +333,7 @@ class Augmenter:
         inside_slots: frozenset[str] | None = None,
         city_code: float = 0.0,
         code_slots: frozenset[str] = frozenset(),
+        kept_words: frozenset[str] = frozenset(),
     ) -> None:
         if city_swap > 0 and not city_names:
             raise ValueError("no city names to swap in")
@@ -319,6 +351,7 @@ class Augmenter:
         self.state_swap = state_swap
         self.unknown_word = unknown_word
         self.city_code = city_code
+        self.kept_words = kept_words
         self._code_slots = code_slots
         self.rare_words = list(rare_words)
         self._span_rewrite = _span_rewrite(span_values or {})
@@ -359,6 +392,7 @@ class Augmenter:
             rare_words=rare_outside_words(train) if config.unknown_word > 0 else (), unknown_word=config.unknown_word,
             inside_slots=frozenset(t[2:] for e in train for t in e.tags if t.startswith("I-")),
             city_code=config.city_code, code_slots=frozenset(t[2:] for e in train for t in e.tags if t != "O"),
+            kept_words=intent_cues(train) if config.keep_intent_cues else frozenset(),
         )  # fmt: skip
 
     def __call__(self, examples: Sequence[Example], rng: random.Random) -> list[Example]:
@@ -376,7 +410,7 @@ class Augmenter:
             if self.state_swap and rng.random() < self.state_swap:
                 example = rewrite_spans(example, _place_rewrite(self._states, self._inside), rng)
             if self.unknown_word and rng.random() < self.unknown_word:
-                example = replace_unknown_word(example, rng, self.rare_words)
+                example = replace_unknown_word(example, rng, self.rare_words, self.kept_words)
             if self.city_code and rng.random() < self.city_code:
                 example = cities_to_codes(example, self._codes, self._code_slots, rng)
             out.append(example)

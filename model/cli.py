@@ -120,6 +120,7 @@ def train(
     state_swap: options.StateSwap = _TRAINING.state_swap,
     unknown_word: options.UnknownWord = _TRAINING.unknown_word,
     city_code: options.CityCode = _TRAINING.city_code,
+    keep_intent_cues: options.KeepIntentCues = _TRAINING.keep_intent_cues,
     teacher: Annotated[
         Path | None, typer.Option("--teacher", help="A trained tagger (e.g. an ensemble) to learn from as well.")
     ] = None,
@@ -145,6 +146,7 @@ def train(
         dropout=dropout, epochs=epochs, seed=seed, batch_size=batch_size, learning_rate=learning_rate,
         patience=patience, city_swap=city_swap, date_swap=date_swap, span_swap=span_swap, airport_swap=airport_swap,
         state_swap=state_swap, unknown_word=unknown_word, max_minutes=max_minutes, city_code=city_code,
+        keep_intent_cues=keep_intent_cues,
         distill_weight=distill_weight if teacher is not None else 0.0,
     )  # fmt: skip
     set_threads(threads)

@@ -68,6 +68,10 @@ UnknownWord = Annotated[
 CityCode = Annotated[
     float, _chance("--city-code", "Chance a sentence's origin and destination cities become airport codes.")
 ]
+KeepIntentCues = Annotated[
+    bool,
+    typer.Option("--keep-intent-cues", help='--unknown-word never replaces a word that says the intent ("fare").'),
+]
 MaxMinutes = Annotated[
     float | None,
     typer.Option("--max-minutes", help="Time budget: stop before an epoch that would end past it (best kept)."),
@@ -110,6 +114,7 @@ def training_configs(
     unknown_word: float,
     max_minutes: float | None,
     city_code: float = 0.0,
+    keep_intent_cues: bool = False,
     distill_weight: float = 0.0,
 ) -> tuple[TaggerConfig, TrainConfig]:
     """The configurations the options name; a clean exit for a bad combination."""
@@ -140,6 +145,7 @@ def training_configs(
             state_swap=state_swap,
             unknown_word=unknown_word,
             city_code=city_code,
+            keep_intent_cues=keep_intent_cues,
             distill_weight=distill_weight,
             max_seconds=None if max_minutes is None else 60 * max_minutes,
         )

@@ -187,6 +187,7 @@ def cv(
     state_swap: options.StateSwap = TRAINING.state_swap,
     unknown_word: options.UnknownWord = TRAINING.unknown_word,
     city_code: options.CityCode = TRAINING.city_code,
+    keep_intent_cues: options.KeepIntentCues = TRAINING.keep_intent_cues,
     max_minutes: options.MaxMinutes = None,
     device: DeviceOption = "auto",
 ) -> None:
@@ -217,6 +218,7 @@ def cv(
         dropout=dropout, epochs=epochs, seed=chosen[0], batch_size=batch_size, learning_rate=learning_rate,
         patience=patience, city_swap=city_swap, date_swap=date_swap, span_swap=span_swap, airport_swap=airport_swap,
         state_swap=state_swap, unknown_word=unknown_word, max_minutes=max_minutes, city_code=city_code,
+        keep_intent_cues=keep_intent_cues,
         distill_weight=distill_weight if teacher_study is not None else 0.0,
     )  # fmt: skip
     study = Study(

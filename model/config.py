@@ -85,6 +85,7 @@ class TrainConfig:
     state_swap: float = 0.0  # chance per sentence and epoch that its state names and codes become others
     unknown_word: float = 0.0  # chance per sentence and epoch that one of its slot-less words becomes unknown
     city_code: float = 0.0  # chance per sentence and epoch that its origin and destination cities become codes
+    keep_intent_cues: bool = False  # unknown_word never replaces a word that says the intent (augment.intent_cues)
     distill_weight: float = 0.0  # with a teacher: share of the loss that follows its probabilities
     max_seconds: float | None = None  # wall-clock budget: no epoch starts that would end past it
 

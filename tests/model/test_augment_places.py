@@ -13,6 +13,7 @@ from model import Example, TaggerConfig, TrainConfig, is_valid_bio, read_corpus,
 from model.augment import (
     Augmenter,
     cities_to_codes,
+    intent_cues,
     made_up_word,
     place_pools,
     rare_outside_words,
@@ -176,3 +177,30 @@ def test_city_code_training_takes_codes_from_the_list_less_its_held_out_tenth(fl
     options = TrainConfig(epochs=1, seed=1, city_code=0.5, **FAST)
     result = train(read_corpus(flights_dir), TaggerConfig(**SMALL), options, torch.device("cpu"))
     assert "cities as airport codes 0.5" in render_card(result.tagger.to_checkpoint(train_config=options))
+
+
+def _asking(words: str, intent: str) -> Example:
+    tokens = (*words.split(), "from", "boston")
+    return Example(tokens, ("O",) * (len(tokens) - 1) + ("B-fromloc.city_name",), intent)
+
+
+def test_words_that_say_a_less_common_intent_are_its_cues() -> None:
+    corpus = [_asking("show me flights", "atis_flight")] * 10 + [_asking("show me the fare", "atis_airfare")] * 3
+    corpus += [_asking("show me the fares", "atis_airfare")] * 2 + [_asking("the flights", "atis_flight")] * 6
+    # "fare" is an airfare word (3 of 3); "the" is mostly in flights; "fares" too rare; the
+    # commonest intent's words are not cues: without them a sentence is still most likely a flight
+    assert intent_cues(corpus) == {"fare"}
+    assert intent_cues(corpus, min_count=2) == {"fare", "fares"}
+
+
+def test_an_unknown_word_never_takes_a_kept_words_place() -> None:
+    asking = _asking("what is the fare", "atis_airfare")
+    replaced = {
+        next(i for i, (a, b) in enumerate(zip(asking.tokens, out.tokens, strict=True)) if a != b)
+        for out in (replace_unknown_word(asking, random.Random(seed), keep=frozenset({"fare"})) for seed in range(60))
+    }
+    assert replaced == {0, 1, 2}  # "what", "is", "the"; never "fare", nor the cue "from"
+    options = TrainConfig(unknown_word=1.0, keep_intent_cues=True)
+    augmenter = Augmenter.for_train_config([asking] * 3 + [_asking("what is the flight", "atis_flight")] * 5, options)
+    assert augmenter is not None and augmenter.kept_words == {"fare"}
+    assert Augmenter.for_train_config([asking], TrainConfig(unknown_word=1.0)).kept_words == frozenset()
