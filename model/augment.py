@@ -99,21 +99,36 @@ def rewrite_spans(example: Example, rewrite: Rewrite, rng: random.Random) -> Exa
     return Example(tuple(tokens), tuple(tags), example.intent)
 
 
-def _city_rewrite(names: Sequence[tuple[str, ...]]) -> Rewrite:
-    """Swap cities for random names; within one sentence a repeated city stays one city."""
+def _city_rewrite(
+    names: Sequence[tuple[str, ...]],
+    inside: frozenset[str] | None = None,
+    one_word: Sequence[tuple[str, ...]] = (),
+) -> Rewrite:
+    """Swap cities for random names; within one sentence a repeated city stays one city.
+    A slot without an ``I-`` tag in training (not in ``inside``) gets a name of ``one_word``."""
     chosen: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def rewrite(slot: str, tokens: tuple[str, ...], rng: random.Random) -> tuple[str, ...] | None:
         if not is_city_slot(slot):
             return None
-        return chosen.setdefault(tokens, rng.choice(names))
+        pool = names if inside is None or slot in inside else one_word
+        if tokens not in chosen and not pool:
+            return None
+        return chosen.setdefault(tokens, rng.choice(pool))
 
     return rewrite
 
 
-def replace_cities(example: Example, names: Sequence[tuple[str, ...]], rng: random.Random) -> Example:
-    """Replace each city span by a random name from ``names``."""
-    return rewrite_spans(example, _city_rewrite(names), rng)
+def replace_cities(
+    example: Example,
+    names: Sequence[tuple[str, ...]],
+    rng: random.Random,
+    inside: frozenset[str] | None = None,
+    one_word: Sequence[tuple[str, ...]] = (),
+) -> Example:
+    """Replace each city span by a random name from ``names`` (from ``one_word`` where the
+    slot has no ``I-`` tag in ``inside``, the slots that do; None: every slot does)."""
+    return rewrite_spans(example, _city_rewrite(names, inside, one_word), rng)
 
 
 def typed_date(slot: str, tokens: tuple[str, ...], rng: random.Random) -> tuple[str, ...] | None:
@@ -344,6 +359,7 @@ class Augmenter:
         if city_code > 0 and not (place_names or {}).get("airport_code"):
             raise ValueError("no airport codes to put in place of cities")
         self.city_names = list(city_names)
+        self._one_word_cities = [name for name in self.city_names if len(name) == 1]
         self.city_swap = city_swap
         self.date_swap = date_swap
         self.span_swap = span_swap
@@ -401,7 +417,7 @@ class Augmenter:
             if self.span_swap and rng.random() < self.span_swap:
                 example = rewrite_spans(example, self._span_rewrite, rng)
             if rng.random() < self.city_swap:
-                example = replace_cities(example, self.city_names, rng)
+                example = replace_cities(example, self.city_names, rng, self._inside, self._one_word_cities)
             if rng.random() < self.date_swap:
                 example = rewrite_spans(example, typed_date, rng)
             # the newer rewrites draw nothing when off, so older recipes train as they did

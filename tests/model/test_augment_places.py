@@ -204,3 +204,13 @@ def test_an_unknown_word_never_takes_a_kept_words_place() -> None:
     augmenter = Augmenter.for_train_config([asking] * 3 + [_asking("what is the flight", "atis_flight")] * 5, options)
     assert augmenter is not None and augmenter.kept_words == {"fare"}
     assert Augmenter.for_train_config([asking], TrainConfig(unknown_word=1.0)).kept_words == frozenset()
+
+
+def test_a_city_slot_without_inside_tags_gets_one_word_cities() -> None:
+    """A corpus whose bare ``city_name`` is always one word has no ``I-city_name`` to tag
+    "new york" with: the city swap gives that slot one-word names (it once raised KeyError)."""
+    bare = Example(("ground", "in", "boston"), ("O", "O", "B-city_name"), "atis_ground_service")
+    augmenter = Augmenter([("new", "york"), ("lima",)], 1.0, 0.0, inside_slots=frozenset({"toloc.city_name"}))
+    assert {e.tokens[2:] for e in augmenter([bare] * 30, random.Random(0))} == {("lima",)}
+    roomy = Augmenter([("new", "york"), ("lima",)], 1.0, 0.0)  # no label set given: any length, as before
+    assert ("new", "york") in {e.tokens[2:] for e in roomy([bare] * 30, random.Random(0))}
