@@ -91,8 +91,8 @@ def render_card(checkpoint: Checkpoint, title: str = "ticketbot tagger") -> str:
             + (f", airport swap {training.airport_swap}" if training.airport_swap else "")
             + (f", state swap {training.state_swap}" if training.state_swap else "")
             + (f", unknown words {training.unknown_word}" if training.unknown_word else "")
-            + (f", cities as airport codes {training.city_code}" if training.city_code else "")
             + (" (intent cues kept)" if training.keep_intent_cues and training.unknown_word else "")
+            + (f", cities as airport codes {training.city_code}" if training.city_code else "")
             + (f", distilled with weight {training.distill_weight}" if training.distill_weight else "")
             + (f", a budget of {training.max_seconds / 60:g} minutes" if training.max_seconds else "")
             + f". Best epoch {card.get('best_epoch', '?')} of {card.get('epochs_run', '?')}"
