@@ -231,11 +231,12 @@ def cv(
         from model.kfold import load_folds
 
         resolve_device(device)  # "cuda" without a GPU: said now, not in every run
-        load_folds(folds_file).examples(read_corpus(data))  # folds made for other data: refused before any run
+        committed = load_folds(folds_file)
+        committed.examples(read_corpus(data))  # folds made for other data: refused before any run
         if teacher_study is not None:
             if not taught_by:
                 raise ValueError("--teacher-seeds must name at least one seed")
-            for fold in range(load_folds(folds_file).k):
+            for fold in range(committed.k):
                 kept_models(teacher_study, fold, taught_by)  # a missing teacher: said now, not in the runs
         every, todo = pending_jobs(study, chosen, subset)
     except (TaggerError, ValueError) as error:

@@ -23,11 +23,15 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import TaggerConfig, TrainConfig
 from .errors import FoldsError
 from .provenance import fingerprint
+
+if TYPE_CHECKING:
+    from .data import Example
+    from .tagger import Tagger
 
 __all__ = [
     "FIGURES",
@@ -122,7 +126,7 @@ def kept_models(folder: str | Path, fold: int, seeds: Sequence[int]) -> list[Pat
     return paths
 
 
-def fold_ensemble(folder: str | Path, fold: int, seeds: Sequence[int], device: Any = "cpu") -> Any:
+def fold_ensemble(folder: str | Path, fold: int, seeds: Sequence[int], device: Any = "cpu") -> Tagger:
     """One fold's ensemble: the study's kept models of that fold, their probabilities averaged."""
     from .checkpoint import load_checkpoint
     from .ensemble import combine
@@ -174,6 +178,23 @@ def _totals(figures: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in figures.items() if k != "per_slot"}
 
 
+def _score_fold_probes(
+    study: Study, fold: int, held_out: Sequence[Example], training: Sequence[Example], tagger: Tagger
+) -> dict[str, Any]:
+    """Probes made from a held-out fold (never trained on), the same for every seed and for
+    the fold's ensembles, scored with ``tagger``."""
+    from .probes import make_probes, score_probes
+
+    probes = make_probes(held_out, per_class=study.probes, seed=fold, vocabulary=training)
+    return score_probes(tagger, probes)
+
+
+def _probe_spread(probes: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """Each probe class's accuracy, in %, spread over the scorings that have it."""
+    classes = sorted({c for p in probes for c in p})
+    return {c: _spread([100 * p[c]["accuracy"] for p in probes if c in p]) for c in classes}
+
+
 def run_job(job: Job) -> dict[str, Any]:
     """Train and score one (fold, seed); write its result file last, so a file means a finished run."""
     import torch
@@ -215,11 +236,8 @@ def run_job(job: Job) -> dict[str, Any]:
         "environment": result.tagger.card.get("environment"),
         "predictions": {"indices": held_out, "tags": [" ".join(t) for t in tags], "intents": intents},
     }
-    if study.probes:  # made from the held-out fold, which this run never trained on; the same for every seed
-        from .probes import make_probes, score_probes
-
-        probes = make_probes(gold, per_class=study.probes, seed=job.fold, vocabulary=corpus.train)
-        record["probe"] = score_probes(result.tagger, probes)
+    if study.probes:
+        record["probe"] = _score_fold_probes(study, job.fold, gold, corpus.train, result.tagger)
     if study.keep_models:
         from .checkpoint import save_checkpoint
 
@@ -268,7 +286,7 @@ def _spread(values: Sequence[float]) -> dict[str, float]:
 def summarize(study: Study, seeds: Sequence[int]) -> dict[str, Any]:
     """Pooled figures per seed (over every fold's held-out sentences), then their spread over
     seeds; also the spread over single runs, per fold, and of the probe classes."""
-    from .data import Example, read_corpus
+    from .data import read_corpus
     from .kfold import load_folds
     from .metrics import score
 
@@ -316,8 +334,7 @@ def summarize(study: Study, seeds: Sequence[int]) -> dict[str, Any]:
     }
     probes = [r["probe"] for r in runs.values() if "probe" in r]
     if probes:
-        classes = sorted({c for p in probes for c in p})
-        summary["probe"] = {c: _spread([100 * p[c]["accuracy"] for p in probes if c in p]) for c in classes}
+        summary["probe"] = _probe_spread(probes)
     return summary
 
 
@@ -332,7 +349,6 @@ def score_ensembles(study: Study, seeds: Sequence[int], size: int) -> dict[str, 
     from .data import read_corpus
     from .kfold import load_folds
     from .metrics import score
-    from .probes import make_probes, score_probes
 
     if size < 2:
         raise ValueError("an ensemble needs two members at least")
@@ -354,9 +370,7 @@ def score_ensembles(study: Study, seeds: Sequence[int], size: int) -> dict[str, 
             tags += fold_tags
             intents += fold_intents
             if study.probes:  # the very probes each single run was scored on
-                vocabulary = [examples[i] for i in training]
-                made = make_probes(held, per_class=study.probes, seed=fold, vocabulary=vocabulary)
-                probes.append(score_probes(tagger, made))
+                probes.append(_score_fold_probes(study, fold, held, [examples[i] for i in training], tagger))
         pooled["+".join(map(str, group))] = _totals(score(gold, tags, intents))
     figures = [f for f in FIGURES if all(f in p for p in pooled.values())]
     result: dict[str, Any] = {
@@ -366,8 +380,7 @@ def score_ensembles(study: Study, seeds: Sequence[int], size: int) -> dict[str, 
         "over_groups": {f: _spread([100 * p[f] for p in pooled.values()]) for f in figures},
     }
     if probes:
-        classes = sorted({c for p in probes for c in p})
-        result["probe"] = {c: _spread([100 * p[c]["accuracy"] for p in probes if c in p]) for c in classes}
+        result["probe"] = _probe_spread(probes)
     return result
 
 
