@@ -53,7 +53,8 @@ def _provenance(card: Mapping[str, Any]) -> str:
     libraries = found.get("libraries") or {}
     parts = [f"{name} {release}" for name, release in libraries.items() if release]
     if "threads" in found:
-        parts.append(f"{found['threads']} CPU thread{'s' if found['threads'] != 1 else ''}")
+        on = f" of an {found['processor']}" if found.get("processor") else ""
+        parts.append(f"{found['threads']} CPU thread{'s' if found['threads'] != 1 else ''}{on}")
     if found.get("city_list"):
         parts.append(f"{found['city_list']['names']:,} swap cities (list {found['city_list']['sha256']})")
     command = f"`{card['command']}`" if card.get("command") else "the training settings above"

@@ -272,7 +272,7 @@ def cv(
     console.print(render_summary(summary, title), highlight=False)
 
 
-probe_app = typer.Typer(help="The probe set of the four error classes: make it, score a tagger on it.")
+probe_app = typer.Typer(help="The probe set (four error classes, unseen cities): make it, score a tagger on it.")
 app.add_typer(probe_app, name="probe")
 
 

@@ -1,5 +1,6 @@
-"""A probe set of the four error classes the test error analysis found, made from sentences we
-may look at (training data, or a cross-validation fold's held-out part), never from test.
+"""A probe set of the four error classes the test error analysis found, and of unseen cities,
+made from sentences we may look at (training data, or a cross-validation fold's held-out
+part), never from test.
 
 - ``unknown_word``: one slot-less word (not the cue just before a span) becomes a word
   the corpus never has: a language's name from ``pycountry`` ("ghotuo", "abkhazian"),
@@ -15,6 +16,10 @@ may look at (training data, or a cross-validation fold's held-out part), never f
   sentence's, of either role ("arriving before *8 am*" from a "leaving at 8 am"; cues
   such as "before" or "tomorrow" are kept), so only the words around it say which it is.
   Right when the span keeps its role.
+- ``unseen_city``: every city of a sentence becomes a name from the tenth of the world
+  list held out of the city swap, minus the cities of the training data ("from *zaxo*
+  to *long thành*"), as ``ticketbot unseen-cities`` does to a whole split: the issue's
+  unseen-places target, judged per fold. Right when every city is found with its role.
 
 Each item names its target spans; a class's ``accuracy`` is the share of items whose
 targets all come out exactly right, and its ``slot_f1`` is over whole sentences.
@@ -30,14 +35,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .augment import is_airport_slot, is_city_slot, rewrite_spans
+from .augment import is_airport_slot, is_city_slot, replace_cities, rewrite_spans
 from .bio import bio_spans
 from .data import Example
 from .errors import DataFormatError
 
 __all__ = ["CLASSES", "Probe", "make_probes", "read_probes", "score_probes", "write_probes"]
 
-CLASSES = ("unknown_word", "airport_code", "state_name", "depart_arrive")
+# a class added later goes last: the classes draw from one generator in this order, so the
+# earlier classes' probes stay the same
+CLASSES = ("unknown_word", "airport_code", "state_name", "depart_arrive", "unseen_city")
 _ROLES = ("fromloc", "toloc")
 _TIMING = ("depart_time", "arrive_time", "depart_date", "arrive_date")
 # the values that say nothing of the role themselves ("before", "tomorrow" are left alone: they are cues)
@@ -153,22 +160,32 @@ def _depart_arrive(example: Example, rng: random.Random, values: dict[str, list[
     return Probe("depart_arrive", probe, targets)
 
 
+def _unseen_city(example: Example, rng: random.Random, names: list[tuple[str, ...]]) -> Probe | None:
+    if not any(is_city_slot(slot) for slot, _, _ in _spans(example)):
+        return None
+    probe = replace_cities(example, names, rng)
+    return Probe("unseen_city", probe, tuple(span for span in _spans(probe) if is_city_slot(span[0])))
+
+
 def make_probes(
     examples: Sequence[Example], *, per_class: int = 300, seed: int = 0, vocabulary: Sequence[Example] = ()
 ) -> list[Probe]:
     """Up to ``per_class`` probes of each class from ``examples`` (one per sentence at most in a
     class). ``vocabulary``: sentences whose words must not serve as unknown words or new
     states (the training data of the model to be probed); ``examples`` themselves always count."""
+    from .cities import evaluation_cities
     from .gazetteers import airport_codes, split_held_out, state_names
 
     seen = [*examples, *vocabulary]
     words = {t for e in seen for t in e.tokens}
     known_states = {e.tokens[a:b] for e in seen for slot, a, b in _spans(e) if slot.endswith("state_name")}
+    known_cities = frozenset(e.tokens[a:b] for e in seen for slot, a, b in _spans(e) if is_city_slot(slot))
     makers = {
         "unknown_word": (_unknown_word, _unknown_words(words)),
         "airport_code": (_airport_code, split_held_out(airport_codes(), held_out=True, exclude=frozenset(words))),
         "state_name": (_state_name, [s for s in state_names() if s not in known_states]),
         "depart_arrive": (_depart_arrive, _timing_values(seen)),
+        "unseen_city": (_unseen_city, evaluation_cities(known_cities)),
     }
     rng = random.Random(seed)
     probes: list[Probe] = []

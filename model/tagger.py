@@ -7,6 +7,7 @@ the CPU; spans are read off the tags last. Each step is its own function.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -75,6 +76,23 @@ def _head_confidence(scores: np.ndarray, path: Sequence[int], temperature: float
     tempered -= tempered.max(axis=1, keepdims=True)
     probabilities = np.exp(tempered)
     return probabilities[np.arange(len(path)), path] / probabilities.sum(axis=1)
+
+
+def _is_mark(token: str) -> bool:
+    """Punctuation or a symbol only ("," "?!" "->"), in any script."""
+    return all(unicodedata.category(c)[0] in "PS" for c in token)
+
+
+def _restored(parse: Parse, tokens: list[str], kept: list[int]) -> Parse:
+    """A parse of ``tokens[kept]`` as one of ``tokens``: the left-out tokens are ``O`` unless
+    a span runs across them ("new , york"), the spans' indices those of ``tokens``."""
+    tags = ["O"] * len(tokens)
+    spans = []
+    for span in parse.spans:
+        start, end = kept[span.start], kept[span.end - 1] + 1
+        tags[start : end] = ["B-" + span.slot] + ["I-" + span.slot] * (end - start - 1)
+        spans.append(Span(span.slot, " ".join(tokens[start:end]), start, end, span.confidence))
+    return Parse(tokens, tags, spans, parse.intent, parse.intent_confidence)
 
 
 class Tagger:
@@ -165,11 +183,25 @@ class Tagger:
 
     # inference -----------------------------------------------------------------------
     def parse(self, texts: str | Sequence[str | Sequence[str]], batch_size: int = 128) -> list[Parse]:
-        """Parse raw strings (tokenized here) or token lists; one ``Parse`` per input."""
+        """Parse raw strings (tokenized here) or token lists; one ``Parse`` per input.
+
+        Marks the training data never had (ATIS has no punctuation at all) are not shown to the
+        network: what it makes of an unknown "," or ":" is arbitrary (one model read the comma
+        of "no, seattle wa" as a destination). They come back tagged ``O``, or inside a span
+        that runs across them, so every index still points into the full token list. A message of
+        marks alone ("?") is shown as it is.
+        """
         if isinstance(texts, str):
             texts = [texts]
         sentences = [tokenize(t) if isinstance(t, str) else list(t) for t in texts]
-        return self.parse_scores(self.score(sentences, batch_size))
+        known = self.featurizer.words
+        kept = [[i for i, token in enumerate(s) if token in known or not _is_mark(token)] for s in sentences]
+        kept = [k or list(range(len(s))) for k, s in zip(kept, sentences, strict=True)]  # "?": nothing else to read
+        if all(len(k) == len(s) for k, s in zip(kept, sentences, strict=True)):
+            return self.parse_scores(self.score(sentences, batch_size))
+        shown = [[s[i] for i in k] for s, k in zip(sentences, kept, strict=True)]
+        parses = self.parse_scores(self.score(shown, batch_size))
+        return [_restored(p, s, k) for p, s, k in zip(parses, sentences, kept, strict=True)]
 
     def predict(self, sentences: Sequence[Sequence[str]], batch_size: int = 256) -> tuple[list[list[str]], list[str]]:
         """Tags and intents only (no confidences), for evaluation; empty sentences get none."""

@@ -168,12 +168,13 @@ def _assign_places(turn: Turn) -> dict[PlaceSlot, PlaceMention]:
 
 
 def _take_place(turn: Turn, slot: PlaceSlot, mention: PlaceMention) -> None:
+    resolve = form_slot(slot).resolve
+    assert resolve is not None
     if mention.airport_code:
         place = gazetteer().airport(mention.text)
-        resolution = Resolved(place) if place is not None else Unknown(mention.text)
+        # no such code: a name the tagger took for one ("to sf", "my origin is reno")
+        resolution = Resolved(place) if place is not None else resolve(mention.text)
     else:
-        resolve = form_slot(slot).resolve
-        assert resolve is not None
         resolution = resolve(mention.text)
         code = gazetteer().airport(mention.text) if len(mention.text) == 3 else None
         if isinstance(resolution, Unknown) and code is not None:  # "land at cdg": a code the tagger took for a city

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from model import read_corpus, score
 from model.cli import app
 from model.kfold import load_folds, make_folds, save_folds
+from model.probes import CLASSES
 from tests.synthetic import flights_corpus
 
 runner = CliRunner()
@@ -51,7 +52,7 @@ def test_each_run_scores_its_held_out_fold(study: Path, flights_dir: Path, folds
     assert record["sentences"]["held_out"] == len(folds.folds[1])
     assert record["sentences"]["training"] + record["sentences"]["stopping"] == 150 - len(folds.folds[1])
     assert 0 <= record["held_out"]["slot_f1"] <= 1 and record["environment"]["threads"] >= 1
-    assert set(record["probe"]) == {"unknown_word", "airport_code", "state_name", "depart_arrive"}
+    assert set(record["probe"]) == set(CLASSES)
 
 
 def test_the_summary_pools_each_seed_over_all_folds(study: Path, flights_dir: Path, folds_file: Path) -> None:
@@ -216,7 +217,7 @@ def test_an_ensemble_of_each_folds_kept_models_is_scored_like_a_seed(
         gold, tags, intents = gold + held, tags + fold_tags, intents + fold_intents
     assert ensemble["pooled_per_group"]["1+2"]["slot_f1"] == score(gold, tags, intents)["slot_f1"]
     assert ensemble["over_groups"]["slot_f1"]["n"] == 1
-    assert set(ensemble["probe"]) == {"unknown_word", "airport_code", "state_name", "depart_arrive"}
+    assert set(ensemble["probe"]) == set(CLASSES)
     assert "Ensembles of 2" in (kept / "summary.md").read_text()
 
 

@@ -1,4 +1,4 @@
-"""The probe set: four error classes made from sentences we may look at, scored per class."""
+"""The probe set: four error classes and unseen cities, made from sentences we may look at, scored per class."""
 
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ def test_every_class_is_made_and_its_targets_are_gold_spans(probes) -> None:
     made, corpus = probes
     assert Counter(p.kind for p in made) == dict.fromkeys(CLASSES, 25)
     words = {t for e in [*corpus.train, *corpus.dev] for t in e.tokens}
+    known_cities = {
+        e.tokens[a:b] for e in [*corpus.train, *corpus.dev] for s, a, b in bio_spans(e.tags) if s.endswith("city_name")
+    }
     for probe in made:
         spans = set(bio_spans(probe.example.tags))
         for slot, a, b in probe.targets:
@@ -43,6 +46,24 @@ def test_every_class_is_made_and_its_targets_are_gold_spans(probes) -> None:
         if probe.kind == "depart_arrive":
             assert all(s.split(".")[0] in ("depart_time", "arrive_time", "depart_date", "arrive_date")
                        for s, _, _ in probe.targets)  # fmt: skip
+        if probe.kind == "unseen_city":
+            cities = [(s, a, b) for s, a, b in spans if s.endswith("city_name")]
+            assert set(probe.targets) == set(cities) and all(
+                is_held_out(probe.example.tokens[a:b]) and probe.example.tokens[a:b] not in known_cities
+                for _, a, b in cities
+            )
+
+
+def test_a_class_added_later_leaves_the_earlier_classes_probes_alone(
+    probes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Studies scored before ``unseen_city`` existed keep comparable probe figures."""
+    import model.probes
+
+    made, corpus = probes
+    monkeypatch.setattr(model.probes, "CLASSES", CLASSES[:-1])
+    before = make_probes(corpus.dev, per_class=25, seed=1, vocabulary=corpus.train)
+    assert before == [p for p in made if p.kind != CLASSES[-1]]
 
 
 def test_probes_repeat_for_a_seed(probes) -> None:
@@ -97,7 +118,7 @@ def test_probe_commands(flights_dir: Path, tmp_path: Path, trained) -> None:
     made = runner.invoke(app, ["probe", "make", "--data", str(flights_dir), "--split", "dev", "--out", str(out),
                                "--per-class", "10"])  # fmt: skip
     assert made.exit_code == 0, made.output
-    assert "wrote 40 probes" in made.output
+    assert f"wrote {10 * len(CLASSES)} probes" in made.output
     scored = runner.invoke(app, ["probe", "score", "--probes", str(out), "--model", str(trained[1]), "--device", "cpu"])
     assert scored.exit_code == 0, scored.output
     assert all(kind in scored.output for kind in CLASSES)

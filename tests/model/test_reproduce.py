@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from model import load_checkpoint
 from model.card import render_card
 from model.cli import app
-from model.provenance import code_version, environment
+from model.provenance import code_version, environment, processor
 from model.reproduce import compare, provenance_differences
 
 runner = CliRunner()
@@ -43,6 +43,7 @@ def test_the_card_names_the_command_code_version_and_environment(reference: tupl
     assert card["code_version"] == code_version() and card["code_version"].startswith("0")
     assert card["environment"]["threads"] == 1  # the tests run on one thread (tests/conftest.py)
     assert card["environment"]["libraries"]["torch"]
+    assert card["environment"]["processor"] == processor() != ""  # a recipe trains differently on another CPU
     assert "city_list" not in card["environment"]  # no city swap in this recipe
     rendered = render_card(load_checkpoint(path))
     assert f"**Reproduce:** `{card['command']}` with ticketbot {card['code_version']}" in rendered

@@ -52,6 +52,32 @@ def test_pretokenized_input_and_empty_text(small_tagger: Tagger) -> None:
     assert tokens.tags[-1] == "B-toloc.city_name"
 
 
+def test_marks_the_training_data_never_had_are_not_shown_to_the_network(small_tagger: Tagger) -> None:
+    """ATIS has no punctuation: "," and "?" come back ``O``, everything else as without them."""
+    assert "," not in small_tagger.featurizer.words
+    marked, plain = small_tagger.parse(["from boston , to denver ?", "from boston to denver"])
+    assert marked.tokens == ["from", "boston", ",", "to", "denver", "?"]
+    assert [t for i, t in enumerate(marked.tags) if i not in (2, 5)] == plain.tags
+    assert marked.tags[2] == marked.tags[5] == "O" and marked.intent == plain.intent
+    assert [(s.slot, s.text, s.start, s.end) for s in marked.spans] == [
+        ("fromloc.city_name", "boston", 1, 2), ("toloc.city_name", "denver", 4, 5)
+    ]  # fmt: skip
+    for a, b in zip(marked.spans, plain.spans, strict=True):
+        assert a.confidence == pytest.approx(b.confidence, abs=1e-6)
+    [only] = small_tagger.parse([["?", "->"]])  # nothing but marks: shown as it is, so it has an intent
+    assert only.tokens == ["?", "->"] and len(only.tags) == 2 and only.intent in small_tagger.intents.labels()
+
+
+def test_a_span_across_a_left_out_mark_keeps_the_full_token_indices() -> None:
+    from model.tagger import Parse, Span, _restored
+
+    shown = Parse(["to", "new", "york"], ["O", "B-toloc.city_name", "I-toloc.city_name"],
+                  [Span("toloc.city_name", "new york", 1, 3, 0.9)], "atis_flight", 0.99)  # fmt: skip
+    full = _restored(shown, ["to", "new", "-", "york", "!"], [0, 1, 3])
+    assert full.tags == ["O", "B-toloc.city_name", "I-toloc.city_name", "I-toloc.city_name", "O"]
+    assert full.spans == [Span("toloc.city_name", "new - york", 1, 4, 0.9)] and is_valid_bio(full.tags)
+
+
 def test_decoding_is_valid_bio_for_odd_input(small_tagger: Tagger) -> None:
     odd = ["to to to new new york york", "city city lake salt", "ünïcödé 東京 ✈️ <b>", "i" * 300]
     for parse in small_tagger.parse(odd):

@@ -72,6 +72,12 @@ ONE_MESSAGE = [
                       "arrival": ("2026-12-04", "18:00", "before")}, "collecting", "leaving on Thursday, December 3"),
     ("fly to [jfk|toloc.airport_code] tomorrow", {"destination": "New York", "arrival": ("2026-11-27", None, None)},
      "collecting", "New York (JFK)"),
+    # no airport has that code: the words are read as a place's name instead
+    ("to [sf|toloc.airport_code] tomorrow", {"destination": "San Francisco", "arrival": ("2026-11-27", None, None)},
+     "collecting", "San Francisco (SFO)"),
+    ("my origin is [reno|airport_code] and my destination is [omaha|airport_code]",
+     {"origin": "Reno", "destination": "Omaha"}, "collecting", "Omaha"),
+    ("to [blorp|toloc.airport_code]", {}, "collecting", 'I don\'t know a place called "blorp"'),
     ("to austin [texas|toloc.state_name|0.49]", {"destination": "Austin"}, "collecting", "arrive in Austin"),
     ("portland maine", {"destination": "Portland"}, "collecting", "arrive in Portland"),
     ("stop in [denver|stoploc.city_name]", {}, "collecting", "Where do you want to fly to?"),
