@@ -40,6 +40,7 @@ ROWS: dict[str, list[str]] = {
     "city-code": ["--city-code", "0.15"],
     "places+unknown+codes": [*PLACES, "--city-code", "0.15"],
     "places+unknown+codes+cues": [*PLACES, "--city-code", "0.15", "--keep-intent-cues"],
+    "places+unknown+cues": [*PLACES, "--keep-intent-cues"],
     # one network taught by each fold's ensemble of a row's five seeds (that row run with --keep-models)
     "distilled": ["--teacher-study", "{out}/bundled", "--teacher-seeds", "1,2,3,4,5"],
     "places+unknown distilled": [*PLACES, "--teacher-study", "{out}/places+unknown", "--teacher-seeds", "1,2,3,4,5"],

@@ -37,7 +37,7 @@ from . import lexicon
 from .dates import Moment, find_moments
 from .direction import negated, place_role, vouched
 from .domain import SlotName
-from .form import READERS
+from .form import CONFIDENCE_FLOOR, READERS
 from .places import gazetteer
 from .preferences import Found, Words, read_all
 
@@ -179,6 +179,17 @@ def _tagged_places(parse: Parse, taken: list[tuple[int, int]]) -> list[PlaceMent
     return mentions
 
 
+def _doubtful(mention: PlaceMention, found: Sequence[tuple[int, int]]) -> bool:
+    """A word the tagger is unsure is a place, which no list knows, while the lists know a place
+    elsewhere in the message: "one *more* please: austin on feb 6th" is about Austin. Sure of
+    it, or with no other place said ("fly to blorptown"), it stays, to be named back."""
+    return (
+        mention.confidence < CONFIDENCE_FLOOR
+        and any(not _covered([(mention.start, mention.end)], a, b) for a, b in found)
+        and not gazetteer().is_place(mention.text)
+    )
+
+
 def _codes(tokens: Sequence[str], taken: list[tuple[int, int]], names: list[tuple[int, int]]) -> list[PlaceMention]:
     """Airport codes typed as such: "to lhr", "fly into NRT", "BOS-DEN" (whatever the tagger made of it)."""
     found = []
@@ -232,7 +243,16 @@ def _merge(tokens: Sequence[str], mentions: list[PlaceMention], found: list[tupl
                                      confidence=min(last.confidence, mention.confidence))  # fmt: skip
                 continue
         joined.append(mention)
-    return [_with_region_code(tokens, m) for m in joined]
+    kept: list[PlaceMention] = []
+    for mention in (_with_region_code(tokens, m) for m in joined):
+        last = kept[-1] if kept else None
+        if last is not None and last.start <= mention.start and mention.end <= last.end:
+            # the code a city was widened over ("seattle wa", only "wa" tagged): part of it, no place of its own
+            if mention.tagged and not last.tagged:
+                kept[-1] = replace(last, tagged=True, role=last.role or mention.role, confidence=mention.confidence)
+            continue
+        kept.append(mention)
+    return kept
 
 
 def _with_region_code(tokens: Sequence[str], mention: PlaceMention) -> PlaceMention:
@@ -377,6 +397,7 @@ def understand(parse: Parse, *, text: str | None = None, asked: SlotName | None 
     tagged = _tagged_places(parse, taken)
     searchable = [t if not _covered(taken, i, i + 1) else "\0" for i, t in enumerate(tokens)]
     found = [(a, b) for a, b in gazetteer().find(searchable) if not _covered(taken, a, b)]
+    tagged = [m for m in tagged if not _doubtful(m, found)]
     names = [(m.start, m.end) for m in tagged] + [(a, b) for a, b in found if b - a > 1]  # "san" of San Francisco
     codes = _codes(tokens, taken, names)
     taken += [(m.start, m.end) for m in codes]

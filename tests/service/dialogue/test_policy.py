@@ -78,6 +78,14 @@ ONE_MESSAGE = [
     ("my origin is [reno|airport_code] and my destination is [omaha|airport_code]",
      {"origin": "Reno", "destination": "Omaha"}, "collecting", "Omaha"),
     ("to [blorp|toloc.airport_code]", {}, "collecting", 'I don\'t know a place called "blorp"'),
+    # a word the tagger is unsure is a place, no list knows, beside a place the lists know: not a place
+    ("one [more|fromloc.city_name|0.45] please: austin on feb 6th", {"destination": "Austin",
+     "arrival": ("2027-02-06", None, None)}, "collecting", "Who is travelling?"),
+    ("one [more|fromloc.city_name|0.45] please", {}, "collecting", 'I don\'t know a place called "more"'),
+    ("one [more|fromloc.city_name] please: austin on feb 6th", {"destination": "Austin",
+     "arrival": ("2027-02-06", None, None)}, "collecting", 'I don\'t know a place called "more"'),
+    # the tagger found the state code, not the city before it
+    ("seattle [wa|toloc.state_code|0.19]", {"destination": "Seattle"}, "collecting", "arrive in Seattle"),
     ("to austin [texas|toloc.state_name|0.49]", {"destination": "Austin"}, "collecting", "arrive in Austin"),
     ("portland maine", {"destination": "Portland"}, "collecting", "arrive in Portland"),
     ("stop in [denver|stoploc.city_name]", {}, "collecting", "Where do you want to fly to?"),
