@@ -44,7 +44,7 @@ ROWS: dict[str, list[str]] = {
     # one network taught by each fold's ensemble of a row's five seeds (that row run with --keep-models)
     "distilled": ["--teacher-study", "{out}/bundled", "--teacher-seeds", "1,2,3,4,5"],
     "places+unknown distilled": [*PLACES, "--teacher-study", "{out}/places+unknown", "--teacher-seeds", "1,2,3,4,5"],
-    # the chosen recipe, taught by each fold's ensemble of that row's first three seeds
+    # the candidate recipe (bench/candidate.recipe.toml), taught by each fold's ensemble of that row's first three seeds
     "places+unknown+codes+cues distilled": [*PLACES, "--city-code", "0.15", "--keep-intent-cues",
                                             "--teacher-study", "{out}/places+unknown+codes+cues",
                                             "--teacher-seeds", "1,2,3"],

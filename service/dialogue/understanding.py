@@ -185,7 +185,7 @@ def _doubtful(mention: PlaceMention, found: Sequence[tuple[int, int]]) -> bool:
     it, or with no other place said ("fly to blorptown"), it stays, to be named back."""
     return (
         mention.confidence < CONFIDENCE_FLOOR
-        and any(not _covered([(mention.start, mention.end)], a, b) for a, b in found)
+        and any(b <= mention.start or mention.end <= a for a, b in found)
         and not gazetteer().is_place(mention.text)
     )
 
