@@ -48,6 +48,7 @@ ROWS: dict[str, list[str]] = {
     "places+unknown+codes+cues distilled": [*PLACES, "--city-code", "0.15", "--keep-intent-cues",
                                             "--teacher-study", "{out}/places+unknown+codes+cues",
                                             "--teacher-seeds", "1,2,3"],
+    "slot-gate": ["--slot-gate"],  # the intent informs the slots (model/network.py)
     "two-layers": ["--layers", "2"],
     "crf": ["--crf"],
 }

@@ -70,8 +70,9 @@ def render_card(checkpoint: Checkpoint, title: str = "ticketbot tagger") -> str:
     architecture = (
         f"{'bidirectional' if config.bidirectional else 'unidirectional'} {config.cell.upper()}, "
         f"{config.layers} layer(s) of {config.hidden_size} units per direction, encoders "
-        f"{' + '.join(config.encoders)}, {'CRF' if config.crf else 'softmax'} slot head with BIO-constrained "
-        "Viterbi decoding, joint intent head"
+        f"{' + '.join(config.encoders)}, {'CRF' if config.crf else 'softmax'} slot head"
+        f"{' gated by the pooled sentence' if config.slot_gate else ''} with BIO-constrained Viterbi decoding, "
+        "joint intent head"
     )
     ensemble = f"; an ensemble of {members}." if members > 1 else "."
     lines = [f"# {title}", "", f"**Architecture:** {architecture}{ensemble}"]

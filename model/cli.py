@@ -106,6 +106,7 @@ def train(
     layers: options.Layers = _ARCHITECTURE.layers,
     encoders: options.Encoders = options.ENCODERS,
     crf: options.Crf = _ARCHITECTURE.crf,
+    slot_gate: options.SlotGate = _ARCHITECTURE.slot_gate,
     epochs: options.Epochs = _TRAINING.epochs,
     seed: int = _TRAINING.seed,
     hidden: options.Hidden = _ARCHITECTURE.hidden_size,
@@ -146,7 +147,7 @@ def train(
         dropout=dropout, epochs=epochs, seed=seed, batch_size=batch_size, learning_rate=learning_rate,
         patience=patience, city_swap=city_swap, date_swap=date_swap, span_swap=span_swap, airport_swap=airport_swap,
         state_swap=state_swap, unknown_word=unknown_word, max_minutes=max_minutes, city_code=city_code,
-        keep_intent_cues=keep_intent_cues,
+        slot_gate=slot_gate, keep_intent_cues=keep_intent_cues,
         distill_weight=distill_weight if teacher is not None else 0.0,
     )  # fmt: skip
     set_threads(threads)

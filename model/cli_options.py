@@ -41,6 +41,9 @@ Bidirectional = Annotated[bool, typer.Option("--bidirectional/--unidirectional")
 Layers = Annotated[int, typer.Option(min=1, help="Stacked recurrent layers.")]
 Encoders = Annotated[str, typer.Option(help="Comma-separated: onehot, hash, char.")]
 Crf = Annotated[bool, typer.Option("--crf/--softmax", help="CRF or per-token softmax slot head.")]
+SlotGate = Annotated[
+    bool, typer.Option("--slot-gate/--no-slot-gate", help="The pooled sentence (the intent's view) gates each slot.")
+]
 Epochs = Annotated[int, typer.Option(min=1)]
 Hidden = Annotated[int, typer.Option("--hidden", min=1, help="Hidden units per direction.")]
 Dropout = Annotated[float, typer.Option(min=0.0, max=0.95)]
@@ -116,6 +119,7 @@ def training_configs(
     city_code: float = 0.0,
     keep_intent_cues: bool = False,
     distill_weight: float = 0.0,
+    slot_gate: bool = False,
 ) -> tuple[TaggerConfig, TrainConfig]:
     """The configurations the options name; a clean exit for a bad combination."""
     if cell not in CELLS[:4]:
@@ -129,6 +133,7 @@ def training_configs(
             bidirectional=bidirectional,
             layers=layers,
             crf=crf,
+            slot_gate=slot_gate,
             hidden_size=hidden,
             dropout=dropout,
         )

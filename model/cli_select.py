@@ -174,6 +174,7 @@ def cv(
     layers: options.Layers = ARCHITECTURE.layers,
     encoders: options.Encoders = options.ENCODERS,
     crf: options.Crf = ARCHITECTURE.crf,
+    slot_gate: options.SlotGate = ARCHITECTURE.slot_gate,
     epochs: options.Epochs = TRAINING.epochs,
     hidden: options.Hidden = ARCHITECTURE.hidden_size,
     dropout: options.Dropout = ARCHITECTURE.dropout,
@@ -218,7 +219,7 @@ def cv(
         dropout=dropout, epochs=epochs, seed=chosen[0], batch_size=batch_size, learning_rate=learning_rate,
         patience=patience, city_swap=city_swap, date_swap=date_swap, span_swap=span_swap, airport_swap=airport_swap,
         state_swap=state_swap, unknown_word=unknown_word, max_minutes=max_minutes, city_code=city_code,
-        keep_intent_cues=keep_intent_cues,
+        slot_gate=slot_gate, keep_intent_cues=keep_intent_cues,
         distill_weight=distill_weight if teacher_study is not None else 0.0,
     )  # fmt: skip
     study = Study(

@@ -44,6 +44,9 @@ class TaggerConfig:
     bidirectional: bool = True
     dropout: float = 0.3
     crf: bool = False
+    # the intent informs each token's slot scores: a slot gate (Goo et al., 2018) from the
+    # pooled sentence, so "leave"/"arrive" spread over the sentence can sway a span's role
+    slot_gate: bool = False
 
     def __post_init__(self) -> None:
         if not self.encoders or any(e not in ENCODERS for e in self.encoders):

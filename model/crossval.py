@@ -52,6 +52,11 @@ FIGURES = ("slot_f1", "intent_accuracy", "sentence_accuracy", "city_span_f1")
 # training options added after studies were run, with the value that leaves training as it
 # was: left out of a study's settings at that value, so those studies keep their fingerprint
 _ADDED_LATER: dict[str, Any] = {"city_code": 0.0, "keep_intent_cues": False}
+_ADDED_LATER_ARCHITECTURE: dict[str, Any] = {"slot_gate": False}
+
+
+def _without_later(settings: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in settings.items() if not (k in later and v == later[k])}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,15 +80,12 @@ class Study:
 
     def settings(self, folds_digest: str) -> dict[str, Any]:
         """What makes two studies the same study (the seed, device and threads do not)."""
-        training = {
-            k: v
-            for k, v in self.train_config.to_dict().items()
-            if k != "seed" and not (k in _ADDED_LATER and v == _ADDED_LATER[k])
-        }
+        training = _without_later(self.train_config.to_dict(), _ADDED_LATER)
+        del training["seed"]
         settings = {
             "data": self.data,
             "folds": folds_digest,
-            "config": self.config.to_dict(),
+            "config": _without_later(self.config.to_dict(), _ADDED_LATER_ARCHITECTURE),
             "train_config": training,
             "stopping_share": self.stopping_share,
             "probes": self.probes,

@@ -26,8 +26,11 @@ _LAYERS = {"lstm": nn.LSTM, "gru": nn.GRU, "elman": nn.RNN}
 
 
 def can_merge(network: nn.Module) -> bool:
-    """An ensemble of fused softmax-headed cells (LSTM, GRU, Elman) merges; anything else does not."""
-    return isinstance(network, EnsembleNetwork) and network.config.cell in _GATES and not network.config.crf
+    """An ensemble of fused softmax-headed cells (LSTM, GRU, Elman) without a slot gate merges;
+    anything else does not."""
+    if not isinstance(network, EnsembleNetwork):
+        return False
+    return network.config.cell in _GATES and not (network.config.crf or network.config.slot_gate)
 
 
 class MergedMembers(nn.Module):

@@ -2,6 +2,9 @@
 
 encoders -> dropout -> recurrent stack -> dropout -> per-token slot scores (softmax or CRF)
                                        \\-> pooled over the sentence -> intent scores
+With ``slot_gate``, the pooled sentence also scales each token's state before the slot head
+(the slot-gated model of Goo et al., 2018, its attention contexts the states themselves):
+``slot scores = W_s (h_t * (1 + g_t))``, ``g_t = v . tanh(h_t + W_i pooled)``.
 ``forward`` returns scores, and the loss only when gold ids are given; ids become strings
 elsewhere (``Tagger``).
 """
@@ -49,22 +52,29 @@ class SlotIntentNetwork(nn.Module):
         width = self.recurrent.output_dim
         self.slot_head = nn.Linear(width, len(tags))
         self.intent_head = nn.Linear(2 * width, intents)
+        if config.slot_gate:  # absent otherwise: older checkpoints load, and training draws the same numbers
+            self.gate_sentence = nn.Linear(2 * width, width)
+            self.gate_vector = nn.Linear(width, 1, bias=False)
         self.crf = CRF(tags) if config.crf else None
 
     def heads(self, hidden: torch.Tensor, mask: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """Slot scores per token and intent logits from the recurrent states ``(batch, time, width)``.
 
         The intent sees the whole sentence: the max- and mean-pooled states of its real tokens
-        (``mask`` True on them; ``None``: a batch without padding, every position real).
+        (``mask`` True on them; ``None``: a batch without padding, every position real); with
+        the slot gate, so does each token's slot decision.
         """
-        emissions = self.slot_head(hidden)
         if mask is None:
             pooled_max, pooled_mean = hidden.max(dim=1).values, hidden.mean(dim=1)
         else:
             valid = mask[:, :, None]
             pooled_max = hidden.masked_fill(~valid, float("-inf")).max(dim=1).values
             pooled_mean = (hidden * valid).sum(dim=1) / valid.sum(dim=1).clamp(min=1)
-        return emissions, self.intent_head(torch.cat([pooled_max, pooled_mean], dim=-1))
+        pooled = torch.cat([pooled_max, pooled_mean], dim=-1)
+        if self.config.slot_gate:
+            gate = self.gate_vector(torch.tanh(hidden + self.gate_sentence(pooled)[:, None, :]))  # (batch, time, 1)
+            hidden = hidden * (1 + gate)
+        return self.slot_head(hidden), self.intent_head(pooled)
 
     def forward(self, batch: Batch, intent_weight: float = 1.0, embedded: torch.Tensor | None = None) -> NetworkOutput:
         """``embedded``: the encoder's output when the caller has it already (inference caches it)."""

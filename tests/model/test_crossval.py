@@ -271,3 +271,13 @@ def test_an_option_added_later_leaves_older_studies_their_fingerprint(
     result = runner.invoke(app, [*arguments, "--only-folds", "0", "--probes", "0", "--city-code", "0.3", *TINY])
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "study.json").read_text())["settings"]["train_config"]["city_code"] == 0.3
+
+
+def test_the_slot_gate_added_later_leaves_older_studies_their_fingerprint(
+    study: Path, flights_dir: Path, folds_file: Path, tmp_path: Path
+) -> None:
+    assert "slot_gate" not in json.loads((study / "study.json").read_text())["settings"]["config"]
+    arguments = ["cv", "--data", str(flights_dir), "--folds", str(folds_file), "--seeds", "1", "--out", str(tmp_path)]
+    result = runner.invoke(app, [*arguments, "--only-folds", "0", "--probes", "0", "--slot-gate", *TINY])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "study.json").read_text())["settings"]["config"]["slot_gate"] is True
