@@ -8,11 +8,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
 
-__all__ = ["CELLS", "ENCODERS", "TaggerConfig", "TrainConfig"]
+__all__ = ["CELLS", "ENCODERS", "FIGURES", "TaggerConfig", "TrainConfig"]
 
 Cell = Literal["lstm", "gru", "elman", "jordan", "feedforward"]
 CELLS: tuple[str, ...] = ("lstm", "gru", "elman", "jordan", "feedforward")
 ENCODERS: tuple[str, ...] = ("onehot", "hash", "char")
+# the figures a model is judged by (``model.metrics.score``'s keys), in the order tables show them
+FIGURES: tuple[str, ...] = ("slot_f1", "intent_accuracy", "sentence_accuracy", "city_span_f1")
 
 
 def _from_dict(cls: type, data: dict[str, Any]) -> Any:

@@ -25,7 +25,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .config import TaggerConfig, TrainConfig
+from .config import FIGURES, TaggerConfig, TrainConfig
 from .errors import FoldsError
 from .provenance import fingerprint
 
@@ -45,9 +45,6 @@ __all__ = [
     "score_ensembles",
     "summarize",
 ]
-
-FIGURES = ("slot_f1", "intent_accuracy", "sentence_accuracy", "city_span_f1")
-
 
 # training options added after studies were run, with the value that leaves training as it
 # was: left out of a study's settings at that value, so those studies keep their fingerprint

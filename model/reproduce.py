@@ -17,10 +17,9 @@ from typing import Any
 import torch
 
 from .checkpoint import Checkpoint
+from .config import FIGURES
 
 __all__ = ["FIGURES", "Comparison", "Row", "compare", "provenance_differences"]
-
-FIGURES = ("slot_f1", "intent_accuracy", "sentence_accuracy", "city_span_f1")
 
 
 @dataclass(frozen=True, slots=True)
