@@ -64,6 +64,9 @@ class SlotIntentNetwork(nn.Module):
         (``mask`` True on them; ``None``: a batch without padding, every position real); with
         the slot gate, so does each token's slot decision.
         """
+        # off, the slot head runs first, as before the gate: the order in which backward sums
+        # into ``hidden``'s gradient moves the arithmetic, and older recipes must train bit for bit
+        emissions = None if self.config.slot_gate else self.slot_head(hidden)
         if mask is None:
             pooled_max, pooled_mean = hidden.max(dim=1).values, hidden.mean(dim=1)
         else:
@@ -71,10 +74,10 @@ class SlotIntentNetwork(nn.Module):
             pooled_max = hidden.masked_fill(~valid, float("-inf")).max(dim=1).values
             pooled_mean = (hidden * valid).sum(dim=1) / valid.sum(dim=1).clamp(min=1)
         pooled = torch.cat([pooled_max, pooled_mean], dim=-1)
-        if self.config.slot_gate:
+        if emissions is None:
             gate = self.gate_vector(torch.tanh(hidden + self.gate_sentence(pooled)[:, None, :]))  # (batch, time, 1)
-            hidden = hidden * (1 + gate)
-        return self.slot_head(hidden), self.intent_head(pooled)
+            emissions = self.slot_head(hidden * (1 + gate))
+        return emissions, self.intent_head(pooled)
 
     def forward(self, batch: Batch, intent_weight: float = 1.0, embedded: torch.Tensor | None = None) -> NetworkOutput:
         """``embedded``: the encoder's output when the caller has it already (inference caches it)."""
