@@ -12,9 +12,12 @@ the seed spread mostly cancels), and the probe classes.
     python bench/cv_ablation.py --jobs 8 --device cuda                 # every row, on a GPU
     python bench/cv_ablation.py --rows bundled unknown-word --seeds 1,2  # a few, fewer seeds
     python bench/cv_ablation.py --render                               # only the table, from the studies
+    python bench/cv_ablation.py --corpus snips --rows recipe one-layer   # SNIPS (bench/cv_snips.recipe.toml)
 
-Studies go under ``--out`` (``artifacts/cv/CORPUS/ROW``; each run's predictions are kept
-there, not committed); the table goes to ``--md-out`` and ``--json-out``.
+``--corpus`` picks the baseline, the folds, the study folder and the table files together
+(each can still be given on its own). Studies go under ``--out`` (``artifacts/cv/CORPUS/ROW``;
+each run's predictions are kept there, not committed); the table goes to ``--md-out`` and
+``--json-out``.
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ from model.crossval import paired_difference
 # name -> options added to the recipe (a row's recipe is the baseline's, with these on top)
 PLACES = ["--airport-swap", "0.3", "--state-swap", "0.3", "--unknown-word", "0.2"]
 ROWS: dict[str, list[str]] = {
-    "bundled": [],
+    "bundled": [],  # ATIS: the baseline is the bundled recipe before issue 17
+    "recipe": [],  # the baseline recipe itself, by a name that fits any corpus
+    "one-layer": ["--layers", "1"],
     "no-city-swap": ["--city-swap", "0"],
     "airport-swap": ["--airport-swap", "0.3"],
     "state-swap": ["--state-swap", "0.3"],
@@ -51,6 +56,11 @@ ROWS: dict[str, list[str]] = {
     "slot-gate": ["--slot-gate"],  # the intent informs the slots (model/network.py)
     "two-layers": ["--layers", "2"],
     "crf": ["--crf"],
+}
+# --corpus NAME: (baseline recipe, folds, study folder, table name)
+CORPORA = {
+    "atis": ("bench/cv_baseline.recipe.toml", "model/folds/atis.json", "artifacts/cv/atis", "cv_ablation"),
+    "snips": ("bench/cv_snips.recipe.toml", "model/folds/snips.json", "artifacts/cv/snips", "cv_snips"),
 }
 FIGURES = {
     "slot_f1": "slot F1",
@@ -123,10 +133,11 @@ def render(rows: list[str], args: argparse.Namespace) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--config", type=Path, default=Path("bench/cv_baseline.recipe.toml"), help="the baseline")
-    parser.add_argument("--folds", type=Path, default=Path("model/folds/atis.json"))
+    parser.add_argument("--corpus", choices=list(CORPORA), default="atis", help="sets the four defaults below")
+    parser.add_argument("--config", type=Path, default=None, help="the baseline recipe")
+    parser.add_argument("--folds", type=Path, default=None)
     parser.add_argument("--data", type=Path, default=None, help="the corpus, where not at the recipe's path")
-    parser.add_argument("--rows", nargs="+", choices=list(ROWS), default=list(ROWS))
+    parser.add_argument("--rows", nargs="+", choices=list(ROWS), default=None, help="default: every ATIS row")
     parser.add_argument("--seeds", default="1,2,3,4,5")
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--device", default="auto")
@@ -134,11 +145,20 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None, help="CPU threads per run (default: cores shared out)")
     parser.add_argument("--keep-models", action="store_true", help="keep each run's model (teachers, ensembles)")
     parser.add_argument("--ensemble", type=int, default=None, help="also score ensembles of N seeds' kept models")
-    parser.add_argument("--out", type=Path, default=Path("artifacts/cv/atis"))
-    parser.add_argument("--md-out", type=Path, default=Path("bench/results/cv_ablation.md"))
-    parser.add_argument("--json-out", type=Path, default=Path("bench/results/cv_ablation.json"))
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--md-out", type=Path, default=None, help="default bench/results/cv_ablation.md (ATIS)")
+    parser.add_argument("--json-out", type=Path, default=None)
     parser.add_argument("--render", action="store_true", help="only write the table from the studies there are")
     args = parser.parse_args()
+    config, folds, out, table_name = CORPORA[args.corpus]
+    args.config = args.config or Path(config)
+    args.folds = args.folds or Path(folds)
+    args.out = args.out or Path(out)
+    args.md_out = args.md_out or Path(f"bench/results/{table_name}.md")
+    args.json_out = args.json_out or Path(f"bench/results/{table_name}.json")
+    if args.rows is None:  # the ATIS rows; elsewhere the corpus-neutral ones
+        atis = [r for r in ROWS if r not in ("recipe", "one-layer")]
+        args.rows = atis if args.corpus == "atis" else ["recipe", "one-layer", "slot-gate", "crf"]
     if not args.render:
         for name in args.rows:
             run_row(name, args)
