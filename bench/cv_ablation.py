@@ -12,12 +12,15 @@ the seed spread mostly cancels), and the probe classes.
     python bench/cv_ablation.py --jobs 8 --device cuda                 # every row, on a GPU
     python bench/cv_ablation.py --rows bundled unknown-word --seeds 1,2  # a few, fewer seeds
     python bench/cv_ablation.py --render                               # only the table, from the studies
+    python bench/cv_ablation.py --rows crf --baseline-from bench/results/cv_unseen_city.json \
+        --md-out bench/results/cv_crf.md --json-out bench/results/cv_crf.json  # baseline studied elsewhere
     python bench/cv_ablation.py --corpus snips --rows recipe one-layer   # SNIPS (bench/cv_snips.recipe.toml)
 
 ``--corpus`` picks the baseline, the folds, the study folder and the table files together
 (each can still be given on its own). Studies go under ``--out`` (``artifacts/cv/CORPUS/ROW``;
 each run's predictions are kept there, not committed); the table goes to ``--md-out`` and
-``--json-out``.
+``--json-out`` (by default, with every row, the committed table; with ``--rows``, only where
+asked: a few rows must not overwrite the whole table).
 """
 
 from __future__ import annotations
@@ -57,10 +60,10 @@ ROWS: dict[str, list[str]] = {
     "two-layers": ["--layers", "2"],
     "crf": ["--crf"],
 }
-# --corpus NAME: (baseline recipe, folds, study folder, table name)
+# --corpus NAME: (baseline recipe, folds, study folder, table name, baseline row)
 CORPORA = {
-    "atis": ("bench/cv_baseline.recipe.toml", "model/folds/atis.json", "artifacts/cv/atis", "cv_ablation"),
-    "snips": ("bench/cv_snips.recipe.toml", "model/folds/snips.json", "artifacts/cv/snips", "cv_snips"),
+    "atis": ("bench/cv_baseline.recipe.toml", "model/folds/atis.json", "artifacts/cv/atis", "cv_ablation", "bundled"),
+    "snips": ("bench/cv_snips.recipe.toml", "model/folds/snips.json", "artifacts/cv/snips", "cv_snips", "recipe"),
 }
 FIGURES = {
     "slot_f1": "slot F1",
@@ -87,12 +90,25 @@ def _spread_cells(spreads: dict, keys: Iterable[str], digits: int) -> list[str]:
     return [f"{spreads[k]['mean']:.{digits}f} ± {spreads[k]['std']:.{digits}f}" if k in spreads else "—" for k in keys]
 
 
-def render(rows: list[str], args: argparse.Namespace) -> str:
+def load_summaries(rows: list[str], args: argparse.Namespace) -> dict[str, dict]:
+    """Each row's study summary, the corpus' baseline first: a row's Δ is against it. Where the
+    baseline's study is not here (another machine ran it), ``--baseline-from`` names a table this
+    script wrote there, whose row stands in for it (same machine, same seeds: the pairing holds).
+    """
+    baseline = CORPORA[args.corpus][4]
     summaries = {}
-    for name in rows:
+    for name in [baseline, *(r for r in rows if r != baseline)]:
         path = args.out / name / "summary.json"
         if path.is_file():
             summaries[name] = json.loads(path.read_text())
+        elif name == baseline and args.baseline_from:
+            summaries[name] = json.loads(args.baseline_from.read_text())["rows"][baseline]
+    return summaries
+
+
+def render(rows: list[str], args: argparse.Namespace) -> str:
+    summaries = load_summaries(rows, args)
+    baseline = CORPORA[args.corpus][4]
     folds = next((s["folds"] for s in summaries.values()), "k")
     lines = [
         f"# Cross-validated ablation: `{args.config}` on the folds `{args.folds}`",
@@ -107,13 +123,13 @@ def render(rows: list[str], args: argparse.Namespace) -> str:
     probe_classes = sorted({c for s in summaries.values() for c in s.get("probe", {})})
     header = ["row", "options", "seeds", *FIGURES.values(), "Δ slot F1", *probe_classes]
     lines += ["| " + " | ".join(header) + " |", "|" + "---|" * 2 + "---:|" * (len(header) - 2)]
-    base = summaries.get(rows[0], {})
+    base = summaries.get(baseline, {})
     for name, summary in summaries.items():
         over = summary.get("over_seeds", {})
         options = " ".join(option.format(out=args.out) for option in ROWS[name]) or "the recipe"
         cells = [name, options, str(len(summary["seeds_complete"]))]
         cells += _spread_cells(over, FIGURES, 2)
-        delta = paired_difference(summary, base) if name != rows[0] else {}
+        delta = paired_difference(summary, base) if name != baseline else {}
         cells.append(f"{delta['mean']:+.2f} ± {delta['std']:.2f} ({delta['better']} of {delta['n']})" if delta else "—")
         probes = summary.get("probe", {})
         cells += _spread_cells(probes, probe_classes, 1)
@@ -125,9 +141,10 @@ def render(rows: list[str], args: argparse.Namespace) -> str:
             cells = [f"{name}, ensembles of {ensemble['size']}", f"seeds {groups}", str(len(ensemble["groups"]))]
             cells += [*_spread_cells(over, FIGURES, 2), "—", *_spread_cells(probes, probe_classes, 1)]
             lines.append("| " + " | ".join(cells) + " |")
-    args.json_out.parent.mkdir(parents=True, exist_ok=True)
-    paired = {name: paired_difference(summaries[name], base) for name in summaries if name != rows[0]}
-    args.json_out.write_text(json.dumps({"rows": summaries, "paired_slot_f1": paired}, indent=1) + "\n")
+    if args.json_out:
+        args.json_out.parent.mkdir(parents=True, exist_ok=True)
+        paired = {name: paired_difference(summaries[name], base) for name in summaries if name != baseline}
+        args.json_out.write_text(json.dumps({"rows": summaries, "paired_slot_f1": paired}, indent=1) + "\n")
     return "\n".join(lines) + "\n"
 
 
@@ -146,25 +163,29 @@ def main() -> None:
     parser.add_argument("--keep-models", action="store_true", help="keep each run's model (teachers, ensembles)")
     parser.add_argument("--ensemble", type=int, default=None, help="also score ensembles of N seeds' kept models")
     parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument("--md-out", type=Path, default=None, help="default bench/results/cv_ablation.md (ATIS)")
+    parser.add_argument("--md-out", type=Path, default=None,
+                        help="default, with the corpus' default rows only: bench/results/cv_ablation.md (ATIS)")
     parser.add_argument("--json-out", type=Path, default=None)
+    parser.add_argument("--baseline-from", type=Path, default=None,
+                        help="a table's JSON whose baseline row stands in where the baseline study is not here")
     parser.add_argument("--render", action="store_true", help="only write the table from the studies there are")
     args = parser.parse_args()
-    config, folds, out, table_name = CORPORA[args.corpus]
+    config, folds, out, table_name, _ = CORPORA[args.corpus]
     args.config = args.config or Path(config)
     args.folds = args.folds or Path(folds)
     args.out = args.out or Path(out)
-    args.md_out = args.md_out or Path(f"bench/results/{table_name}.md")
-    args.json_out = args.json_out or Path(f"bench/results/{table_name}.json")
-    if args.rows is None:  # the ATIS rows; elsewhere the corpus-neutral ones
+    if args.rows is None:  # every row: the committed table is written unless told otherwise
         atis = [r for r in ROWS if r not in ("recipe", "one-layer")]
         args.rows = atis if args.corpus == "atis" else ["recipe", "one-layer", "slot-gate", "crf"]
+        args.md_out = args.md_out or Path(f"bench/results/{table_name}.md")
+        args.json_out = args.json_out or Path(f"bench/results/{table_name}.json")
     if not args.render:
         for name in args.rows:
             run_row(name, args)
-    table = render(args.rows, args)
-    args.md_out.parent.mkdir(parents=True, exist_ok=True)
-    args.md_out.write_text(table)
+    table = render(args.rows, args)  # a few rows: printed, and written only where asked
+    if args.md_out:
+        args.md_out.parent.mkdir(parents=True, exist_ok=True)
+        args.md_out.write_text(table)
     print(table)
 
 
