@@ -95,7 +95,7 @@ def load_summaries(rows: list[str], args: argparse.Namespace) -> dict[str, dict]
     baseline's study is not here (another machine ran it), ``--baseline-from`` names a table this
     script wrote there, whose row stands in for it (same machine, same seeds: the pairing holds).
     """
-    baseline = CORPORA[args.corpus][4]
+    baseline = args.baseline
     summaries = {}
     for name in [baseline, *(r for r in rows if r != baseline)]:
         path = args.out / name / "summary.json"
@@ -108,7 +108,7 @@ def load_summaries(rows: list[str], args: argparse.Namespace) -> dict[str, dict]
 
 def render(rows: list[str], args: argparse.Namespace) -> str:
     summaries = load_summaries(rows, args)
-    baseline = CORPORA[args.corpus][4]
+    baseline = args.baseline
     folds = next((s["folds"] for s in summaries.values()), "k")
     lines = [
         f"# Cross-validated ablation: `{args.config}` on the folds `{args.folds}`",
@@ -170,7 +170,7 @@ def main() -> None:
                         help="a table's JSON whose baseline row stands in where the baseline study is not here")
     parser.add_argument("--render", action="store_true", help="only write the table from the studies there are")
     args = parser.parse_args()
-    config, folds, out, table_name, _ = CORPORA[args.corpus]
+    config, folds, out, table_name, args.baseline = CORPORA[args.corpus]
     args.config = args.config or Path(config)
     args.folds = args.folds or Path(folds)
     args.out = args.out or Path(out)
