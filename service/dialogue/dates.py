@@ -183,6 +183,8 @@ def _skip_empty(words: list[str], i: int) -> int:
 def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
     """A date starting at ``words[i]``: (end, phrase for ``resolve_date``)."""
     n = len(words)
+    if i >= n:  # "friday the", said last: nothing after it
+        return None
     at = _skip_empty(words, i + 1)
     word = words[i]
     for phrase, meaning in DAYS_BY_FIRST_WORD.get(word, ()):

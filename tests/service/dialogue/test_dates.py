@@ -98,6 +98,11 @@ def test_numbers_and_words_that_are_not_dates(text: str) -> None:
     assert find_moments(tokenize(text)) == []
 
 
+def test_a_weekday_said_last_before_the() -> None:
+    moments = find_moments(tokenize("to boston on friday the"))  # cut off: found by hypothesis (IndexError)
+    assert [(m.date, m.start, m.end) for m in moments] == [("friday", 3, 4)]
+
+
 def test_relative_dates_are_read_in_the_destination_time_zone() -> None:
     evening = dt.datetime(2026, 11, 26, 20, 0, tzinfo=dt.UTC)  # already Friday morning in Tokyo
     assert resolve_date("tomorrow", evening, None) == dt.date(2026, 11, 27)
