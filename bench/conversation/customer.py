@@ -131,6 +131,8 @@ class Customer:
             if slot in self.said and "Which city in" not in text and "don't know" not in text:
                 self.outcome.needless.append(f"asked for the {slot} again")
             self.said.add(slot)
+            if "Which city in" in text:  # the city alone, as people answer that question
+                return place.said
             return place.said if slot == "destination" else f"from {place.said}"
         if _ASK_ARRIVAL.search(text):
             if "arrival" in self.said and "couldn't" not in text and "passed" not in text:

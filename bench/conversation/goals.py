@@ -1,4 +1,4 @@
-"""The customers' goals: what each wants booked and how they say it, in twelve kinds.
+"""The customers' goals: what each wants booked and how they say it, in thirteen kinds.
 
 Written for this benchmark, not drawn from any test set: the places are real places and
 the phrasings are the ways people type to a booking assistant (other names, airports,
@@ -33,6 +33,7 @@ KINDS = {
     "trips": "return trips",
     "party": "travellers, cabin, airline, nonstop",
     "names": "the traveller's name",
+    "regions": "a state or region for a city",
 }
 # the names customers travel under (every goal has one): many scripts, accents, hyphens, apostrophes
 NAMES = [
@@ -505,8 +506,9 @@ def goals(now: dt.datetime, seed: int = 7) -> list[Goal]:
         made.extend(family(cal, rng))
     made = [goal if goal.kind == "flows" else replace(goal, traveller=NAMES[i % len(NAMES)])
             for i, goal in enumerate(made)]  # fmt: skip
-    from .trips import names, party, trips  # they build on this module's calendar and places
+    from .regions import regions  # they build on this module's calendar and places
+    from .trips import names, party, trips
 
-    for family in (trips, party, names):
+    for family in (trips, party, names, regions):
         made.extend(family(cal, random.Random(f"{seed}-{family.__name__}")))
     return made

@@ -12,12 +12,13 @@ what its row implies) only, and drops the values that no longer apply.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from . import messages
 from .dates import calendar_phrase, local_now, resolve_date, zone
 from .domain import City, PlaceSlot
 from .form import CONFIDENCE_FLOOR, FORM, MOMENT_SLOTS, FormSlot, MomentValue, Problem, form_slot
-from .places import Ambiguous, Place, Region, Resolved, Unknown, gazetteer
+from .places import Ambiguous, Place, Region, Resolution, Resolved, Unknown, gazetteer
 from .preferences import Found
 from .state import Choice, DidYouMean, Option, PartialTime
 from .turn import Turn
@@ -170,18 +171,21 @@ def _assign_places(turn: Turn) -> dict[PlaceSlot, PlaceMention]:
 def _take_place(turn: Turn, slot: PlaceSlot, mention: PlaceMention) -> None:
     resolve = form_slot(slot).resolve
     assert resolve is not None
+    answering = False
     if mention.airport_code:
         place = gazetteer().airport(mention.text)
         # no such code: a name the tagger took for one ("to sf", "my origin is reno")
         resolution = Resolved(place) if place is not None else resolve(mention.text)
     else:
-        resolution = resolve(mention.text)
+        # a city found in the region asked about needs no check ("San Juan", in Puerto Rico)
+        resolution, answering = _within(resolve, mention.text, turn.state.regions.get(slot))
         code = gazetteer().airport(mention.text) if len(mention.text) == 3 else None
         if isinstance(resolution, Unknown) and code is not None:  # "land at cdg": a code the tagger took for a city
             resolution = Resolved(code)
     if isinstance(resolution, Resolved):
         # the place asked for, said with when: "one more please: Austin on Feb 6th" needs no check
-        answering = mention.role is None and turn.state.requested == slot and bool(turn.understood.moments)
+        answering = answering or (mention.role is None and turn.state.requested == slot
+                                  and bool(turn.understood.moments))  # fmt: skip
         if _unsure(mention) and not answering:
             turn.set(pending=DidYouMean(slot=slot, option=option(resolution.place)))
         else:
@@ -189,14 +193,26 @@ def _take_place(turn: Turn, slot: PlaceSlot, mention: PlaceMention) -> None:
     elif isinstance(resolution, Ambiguous):
         options = tuple(option(p) for p in resolution.options)
         turn.set(pending=Choice(slot=slot, name=resolution.name, options=options))
-    elif isinstance(resolution, Region):
-        turn.question = messages.which_city_in(resolution.name, destination=slot == "destination")
+    elif isinstance(resolution, Region):  # asked about when the turn ends (policy), both ends if both are
+        turn.set(regions={**turn.state.regions, slot: resolution.name})
+        turn.progress = True
     else:
         unknown_place(turn, resolution.words)
         if resolution.suggestion is not None:
             turn.set(pending=DidYouMean(slot=slot, option=option(resolution.suggestion)))
         else:
             turn.trouble = True
+
+
+def _within(resolve: Callable[[str], Resolution], text: str, region: str | None) -> tuple[Resolution, bool]:
+    """A city said for the region asked about is looked for there first: "Portland", to "Which
+    city in Maine?", is Portland, Maine; a name with no city there is read as said (the
+    customer may have changed their mind). True: found in the region."""
+    if region is not None:
+        narrowed = resolve(f"{text}, {region}")
+        if isinstance(narrowed, Resolved):
+            return narrowed, True
+    return resolve(text), False
 
 
 def _names(city: str, text: str) -> bool:
@@ -225,6 +241,8 @@ def place_value(turn: Turn, slot: PlaceSlot, city: City) -> None:
         return
     previous = getattr(turn.state.slots, slot)
     turn.take(slot, city)
+    if slot in turn.state.regions:  # its city came: the region's question is answered
+        turn.set(regions={k: v for k, v in turn.state.regions.items() if k != slot})
     if previous is None or previous.timezone != city.timezone:
         for spec in MOMENT_SLOTS:
             if spec.zone_of == slot:

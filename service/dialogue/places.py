@@ -250,8 +250,11 @@ class Gazetteer:
         """A place's own name, then an airport's name, then a region, then another name of a place.
 
         A large airport's own name beats a small place of that name ("Logan" is Boston's airport,
-        not the neighbourhood of Philadelphia; "Midway" Chicago's, not the town in Florida)."""
-        if key in self._names:
+        not the neighbourhood of Philadelphia; "Midway" Chicago's, not the town in Florida), and
+        a region beats small places of its name elsewhere ("Florida" is the state, not the town
+        in Colombia; "Tuscany" not a part of Calgary).
+        """
+        if key in self._names and not self._small_namesakes_of_region(key):
             towns = max(p.standing * w for p, w in self._names[key]) < SMALL_PLACE
             airports = self._all_airport_names.get(key, [])
             if towns and airports and self._airports[airports[0]].tier == 3:
@@ -272,6 +275,15 @@ class Gazetteer:
         if key in self._others:
             return self._best(key, [(p, 1.0) for p in self._others[key]])
         return None
+
+    def _small_namesakes_of_region(self, key: str) -> bool:
+        """Whether the name is a region's with large airports, and every place of that name is small,
+        outside it, and without a large airport of its own. A town in the region it is named for
+        ("Limón") keeps its name, and so does one with its own airport ("Liberia", Costa Rica)."""
+        return bool(self._region_airports.get(key)) and all(
+            p.standing * w < SMALL_PLACE and normalise(p.region) != key and not (p.named and p.tier == 3)
+            for p, w in self._names[key]
+        )
 
     def _suggest(self, key: str) -> Place | None:
         """A close spelling among well-known cities, if exactly one is close."""

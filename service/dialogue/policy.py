@@ -17,7 +17,7 @@ from model import Parse
 
 from . import lexicon, messages
 from .actions import Action, Book, CancelBooking, Say
-from .domain import SlotName
+from .domain import PlaceSlot, SlotName
 from .filling import fill, option, place_value
 from .form import REASKS_BEFORE_EXAMPLE, form_slot
 from .places import Resolved, gazetteer
@@ -225,6 +225,8 @@ def _finish(turn: Turn) -> None:
     elif state.pending is not None:
         question = _pending_question(state)
         turn.set(requested=state.pending.slot)
+    elif (region_question := _ask_region(turn)) is not None:
+        question = region_question
     else:
         missing = state.missing()
         if missing:
@@ -238,6 +240,32 @@ def _finish(turn: Turn) -> None:
             turn.set(status="confirming", requested=None)
             question = turn.question or messages.summary(turn.state.slots)
     turn.actions.append(Say(" ".join([*turn.notes, question])))
+
+
+def _ask_region(turn: Turn) -> str | None:
+    """ "Which city in Ohio ...?" for a region said in place of a city, the destination's first,
+    before the form's next question: the customer is on that subject. None: no region waits.
+
+    "No" to it lets the region go, and so do more than ``REASKS_BEFORE_EXAMPLE`` answers in a
+    row that name no city (the origin of a one-way trip may stay open); the form then asks
+    its own question where the slot is required.
+    """
+    regions, u = turn.state.regions, turn.understood
+    slot: PlaceSlot | None = next((s for s in ("destination", "origin") if s in regions), None)
+    if slot is None:
+        return None
+    if turn.state.requested == slot and not turn.progress:
+        refused = "no" in u.acts and not u.has_values
+        if refused or (turn.trouble and _fail(turn, "region") > REASKS_BEFORE_EXAMPLE):
+            if refused:
+                turn.notes.append(messages.OK)
+            turn.set(regions={k: v for k, v in regions.items() if k != slot},
+                     failures={k: v for k, v in turn.state.failures.items() if k != "region"})  # fmt: skip
+            turn.question = None
+            return _ask_region(turn)
+    _acknowledge(turn, asking=slot)
+    turn.set(status="collecting", requested=slot)
+    return turn.question or messages.which_city_in(regions[slot], destination=slot == "destination")
 
 
 def _acknowledge(turn: Turn, *, asking: SlotName) -> None:

@@ -81,6 +81,10 @@ class DialogueState(BaseModel):
     """The slot the bot's last question asked for: a bare answer fills it."""
     pending: Pending | None = None
     partial_time: PartialTime | None = None
+    regions: dict[PlaceSlot, str] = {}
+    """A region said for an end of the trip ("out of Ohio", "to Texas"), whose city is still to
+    be asked ("Which city in Ohio ...?"), by slot: both ends can be one, and the city answered
+    is read within its region ("Portland" in Maine)."""
     arrival_said: str | None = None
     """The date phrase the arrival came from, read again if the destination's time zone changes."""
     departure_said: str | None = None

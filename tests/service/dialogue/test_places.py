@@ -115,6 +115,23 @@ def test_regions_and_unknown_words() -> None:
         assert isinstance(gazetteer().resolve(word), Unknown), word
 
 
+def test_a_region_beats_small_places_of_its_name_elsewhere() -> None:
+    world = gazetteer()
+    for said, region in [
+        ("florida", "Florida"),
+        ("puerto rico", "Puerto Rico"),
+        ("tuscany", "Tuscany"),
+        ("costa rica", "Costa Rica"),
+    ]:  # towns in Colombia, Bolivia, Calgary, Mexico
+        assert world.resolve(said) == Region(region), said
+    for said, airports in [("lebanon", ("BEY",)), ("jordan", ("AMM",)), ("montenegro", ("TGD",))]:
+        resolved = world.resolve(said)  # a country of one large airport, not a town flying from another's
+        assert isinstance(resolved, Resolved) and resolved.place.airports == airports, said
+    for said, airports in [("ontario", ("ONT",)), ("liberia", ("LIR",)), ("limon", ("LIO",)), ("quebec", ("YQB",))]:
+        resolved = world.resolve(said)  # a city of standing, with its own airport or in its namesake region
+        assert isinstance(resolved, Resolved) and resolved.place.airports == airports, said
+
+
 def test_near_misses_suggest_a_well_known_city() -> None:
     near_misses = [("bostn", "Boston, Massachusetts"), ("lodnon", "London, England"), ("chicgo", "Chicago, Illinois")]
     for typo, label in near_misses:

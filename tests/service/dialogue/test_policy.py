@@ -194,6 +194,47 @@ def test_ambiguous_city_asks_which() -> None:
     assert other.state.pending is None and city(other, "destination") == "Denver"
 
 
+def test_a_region_for_each_end_is_asked_about_in_turn() -> None:
+    both = converse("fly out of [ohio|fromloc.state_name] to [texas|toloc.state_name] on december 10th")
+    assert both.state.regions == {"origin": "Ohio", "destination": "Texas"}
+    assert both.reply.endswith("Which city in Texas do you want to fly to?")
+    assert both.state.requested == "destination" and arrival(both) == ("2026-12-10", None, None)
+    dallas = converse("dallas", state=both.state)
+    assert city(dallas, "destination") == "Dallas" and dallas.state.regions == {"origin": "Ohio"}
+    assert dallas.reply.endswith("Which city in Ohio do you want to fly from?") and dallas.state.requested == "origin"
+    columbus = converse("columbus", state=dallas.state)  # a bare answer fills the end asked about
+    assert city(columbus, "origin") == "Columbus" and city(columbus, "destination") == "Dallas"
+    assert columbus.state.regions == {} and "Who is travelling?" in columbus.reply
+    from_austin = converse("from [ohio|fromloc.state_name] to [austin|toloc.city_name] on december 10th")
+    assert city(from_austin, "destination") == "Austin"
+    assert from_austin.reply.endswith("Which city in Ohio do you want to fly from?")  # not the name first
+
+
+def test_the_city_answered_is_read_within_its_region() -> None:
+    for region, answer, airports in [("maine", "portland", ("PWM",)), ("oregon", "portland", ("PDX",)),
+                                     ("missouri", "springfield", ("SGF",)), ("illinois", "springfield", ("SPI",))]:
+        asked = converse(f"to boston from [{region}|fromloc.state_name] on december 10th")
+        answered = converse(answer, state=asked.state)
+        assert answered.state.slots.origin.airports == airports, (region, answer)
+    elsewhere = converse("from [texas|fromloc.state_name] to boston", "from denver")  # changed their mind
+    assert city(elsewhere, "origin") == "Denver" and elsewhere.state.regions == {}
+
+
+def test_a_region_is_let_go_on_no_or_after_answers_without_a_city() -> None:
+    asked = converse("to boston on december 10th from [ohio|fromloc.state_name]")
+    refused = converse("no", state=asked.state)
+    assert refused.state.regions == {} and refused.state.slots.origin is None
+    assert "OK." in refused.reply and "Who is travelling?" in refused.reply
+    tries = [converse(*["blorp"] * n, state=asked.state) for n in (1, 2, 3)]
+    assert all("Which city in Ohio" in t.reply for t in tries[:2])
+    assert tries[2].state.regions == {} and "Who is travelling?" in tries[2].reply
+    round_trip = converse("a round trip to boston on december 10th back on the 20th from [ohio|fromloc.state_name]",
+                          "blorp", "blorp", "blorp")  # fmt: skip
+    assert "Where are you flying from?" in round_trip.reply  # required: the form asks its own question
+    restarted = converse("start over", state=asked.state)
+    assert restarted.state.regions == {}
+
+
 def test_low_confidence_asks_did_you_mean() -> None:
     asked = converse("[ontario|fromloc.city_name|0.3]")
     assert isinstance(asked.state.pending, DidYouMean)
@@ -276,6 +317,10 @@ def test_dates_follow_the_destination_time_zone() -> None:
 def test_the_state_round_trips_through_json() -> None:
     conversation = converse("from boston", "to [portland|toloc.city_name]")
     assert DialogueState.from_json(conversation.state.to_json()) == conversation.state
+    regions = converse("from [ohio|fromloc.state_name] to [texas|toloc.state_name]").state
+    assert DialogueState.from_json(regions.to_json()) == regions and regions.to_json()["regions"]["origin"] == "Ohio"
+    older = {k: v for k, v in regions.to_json().items() if k != "regions"}  # a state stored before regions
+    assert DialogueState.from_json(older).regions == {}
     assert conversation.state.turns == 2
 
 
