@@ -205,6 +205,8 @@ def _codes(tokens: Sequence[str], taken: list[tuple[int, int]], names: list[tupl
                 or gazetteer().is_place(token):  # fmt: skip
             continue
         role = place_role(tokens, i, i + 1)
+        if role is None and tokens[i + 1 : i + 2] == ["to"]:  # "fly lga to dca": from the first
+            role = "origin"
         alone = len([t for t in tokens if t not in lexicon.FILLERS and t not in _PUNCTUATION]) == 1
         if (role in ("destination", "origin") or alone) and gazetteer().airport(token) is not None:
             found.append(PlaceMention(token, i, i + 1, role if role != "stop" else None, False, role is not None,
@@ -302,6 +304,10 @@ def _roles(tokens: Sequence[str], mentions: list[PlaceMention]) -> list[PlaceMen
     elif len(unroled) == 1 and len(roled) == 2 and any(m.role == "origin" for m in roled):
         # "denver from boston": the other end; the sentence says so, not the tagger's confidence
         roled = [replace(m, role="destination", cued=True) if m.role is None else m for m in roled]
+    elif len(unroled) == 1 and len(roled) == 2 and any(m.role == "destination" for m in roled):
+        # "lga to dca", the tagger's origin unsure: the other end (else it would be dropped as a
+        # second destination)
+        roled = [replace(m, role="origin", cued=True) if m.role is None else m for m in roled]
     return [replace(m, vouched=vouched(tokens, m.start)) for m in roled]
 
 
@@ -403,10 +409,8 @@ def understand(parse: Parse, *, text: str | None = None, asked: SlotName | None 
     taken += [(m.start, m.end) for m in codes]
     tagged = [m for m in tagged if not _covered([(c.start, c.end) for c in codes], m.start, m.end)]
     found = [(a, b) for a, b in found if not _covered(taken, a, b)]
-    mentioned = _assign_roles(tokens, _merge(tokens, tagged, found)) + [
-        replace(c, vouched=vouched(tokens, c.start)) for c in codes
-    ]
-    mentioned.sort(key=lambda m: m.start)
+    # codes take part in the roles: "fly lga to dca" makes lga the origin because dca is the destination
+    mentioned = _assign_roles(tokens, sorted([*_merge(tokens, tagged, found), *codes], key=lambda m: m.start))
     replaced = tuple(m.text for m in mentioned if negated(tokens, m.start))
     places = [m for m in mentioned if not negated(tokens, m.start)]
     leftover = _leftover(tokens, taken, mentioned)

@@ -58,6 +58,12 @@ ONE_MESSAGE = [
      "collecting", "Where do you want to fly to?"),
     ("[boston|fromloc.city_name] to [denver|toloc.city_name]", {"origin": "Boston", "destination": "Denver"},
      "collecting", "arrive in Denver"),
+    # a code the tagger missed still says which end the other place is: neither is dropped
+    ("fly [lga|fromloc.city_name] to dca", {"origin": "New York", "destination": "Washington"}, "collecting",
+     "arrive in Washington"),
+    ("fly lga to dca", {"origin": "New York", "destination": "Washington"}, "collecting", "arrive in Washington"),
+    ("taipei to [boston|toloc.city_name]", {"origin": "Taipei", "destination": "Boston"}, "collecting",
+     "arrive in Boston"),
     ("i want to arrive in taipei on [november|arrive_date.month_name] [2nd|arrive_date.day_number]",
      {"destination": "Taipei", "arrival": ("2027-11-02", None, None)}, "collecting", "Who is travelling?"),
     # an undirected flight date (ATIS says depart_date) is the arrival; a departure needs a departure word
