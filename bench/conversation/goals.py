@@ -1,4 +1,4 @@
-"""The customers' goals: what each wants booked and how they say it, in thirteen kinds.
+"""The customers' goals: what each wants booked and how they say it, in fourteen kinds.
 
 Written for this benchmark, not drawn from any test set: the places are real places and
 the phrasings are the ways people type to a booking assistant (other names, airports,
@@ -34,6 +34,7 @@ KINDS = {
     "party": "travellers, cabin, airline, nonstop",
     "names": "the traveller's name",
     "regions": "a state or region for a city",
+    "asides": "a request with an aside (why, with whom)",
 }
 # the names customers travel under (every goal has one): many scripts, accents, hyphens, apostrophes
 NAMES = [
@@ -506,9 +507,10 @@ def goals(now: dt.datetime, seed: int = 7) -> list[Goal]:
         made.extend(family(cal, rng))
     made = [goal if goal.kind == "flows" else replace(goal, traveller=NAMES[i % len(NAMES)])
             for i, goal in enumerate(made)]  # fmt: skip
-    from .regions import regions  # they build on this module's calendar and places
+    from .asides import asides  # they build on this module's calendar and places
+    from .regions import regions
     from .trips import names, party, trips
 
-    for family in (trips, party, names, regions):
+    for family in (trips, party, names, regions, asides):
         made.extend(family(cal, random.Random(f"{seed}-{family.__name__}")))
     return made

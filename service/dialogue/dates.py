@@ -136,6 +136,19 @@ def _read_number(window: str) -> tuple[int | None, int | None]:
     return parse_ordinal(window, language="en"), parse_number(window, language="en")
 
 
+_DAY_LEADS = frozenset({"the", "on", "by", "until", "till", "before", "after", "from"})
+
+
+def _dated(words: Sequence[str], i: int, size: int) -> bool:
+    """Whether a spelled ordinal at ``words[i : i + size]`` is a day of the month: after "the",
+    "on" or a month, before a month or "of", or said alone ("the first", "june fourteenth",
+    "first of may"), not "my first time flying" or "first thing in the morning"."""
+    before = next((w for w in reversed(words[:i]) if w != ""), None)
+    after = next((w for w in words[i + size :] if w != ""), None)
+    return (before is None and after is None) or before in _DAY_LEADS or before in _MONTHS \
+        or after in _MONTHS or after == "of"  # fmt: skip
+
+
 def _numbers(tokens: Sequence[str]) -> list[str]:
     """Number words as digits, ordinals keeping their suffix: "june fourteenth" -> "june 14th".
 
@@ -150,7 +163,7 @@ def _numbers(tokens: Sequence[str]) -> list[str]:
             if size > len(words) - i or not re.fullmatch(r"[a-z\- ]+", window):
                 continue
             ordinal, number = _read_number(window)
-            if ordinal is not None and number is None and 1 <= ordinal <= 31:
+            if ordinal is not None and number is None and 1 <= ordinal <= 31 and _dated(words, i, size):
                 suffix = {1: "st", 2: "nd", 3: "rd"}.get(ordinal % 10 if ordinal not in (11, 12, 13) else 0, "th")
                 words[i : i + size] = [f"{ordinal}{suffix}"] + [""] * (size - 1)
                 i += size - 1

@@ -304,9 +304,10 @@ def _roles(tokens: Sequence[str], mentions: list[PlaceMention]) -> list[PlaceMen
     elif len(unroled) == 1 and len(roled) == 2 and any(m.role == "origin" for m in roled):
         # "denver from boston": the other end; the sentence says so, not the tagger's confidence
         roled = [replace(m, role="destination", cued=True) if m.role is None else m for m in roled]
-    elif len(unroled) == 1 and len(roled) == 2 and any(m.role == "destination" for m in roled):
-        # "lga to dca", the tagger's origin unsure: the other end (else it would be dropped as a
-        # second destination)
+    elif len(unroled) == 1 and len(roled) == 2 and any(m.role == "destination" for m in roled) \
+            and (unroled[0].tagged or tokens[unroled[0].end : unroled[0].end + 1] == ["to"]):  # fmt: skip
+        # "taipei to boston": the other end, where the tagger or the "to" after it says it is a place
+        # of the trip (not "to denver for a *wedding*", a place name the lists know)
         roled = [replace(m, role="origin", cued=True) if m.role is None else m for m in roled]
     return [replace(m, vouched=vouched(tokens, m.start)) for m in roled]
 

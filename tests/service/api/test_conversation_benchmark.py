@@ -3,7 +3,7 @@
 The simulated customer of the benchmark books the first goals of every kind against the
 test server (its clock is the benchmark's) and must succeed cleanly: booked exactly as
 wanted, no correction, no needless question, the stored booking read back and checked.
-The whole benchmark (462 goals) is ``python bench/conversations.py``.
+The whole benchmark (482 goals) is ``python bench/conversations.py``.
 """
 
 from __future__ import annotations

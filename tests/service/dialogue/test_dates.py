@@ -98,6 +98,19 @@ def test_numbers_and_words_that_are_not_dates(text: str) -> None:
     assert find_moments(tokenize(text)) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("to slc on the 6th of january, my first time flying", ["january 6"]),  # "first" was the 1st
+        ("second time here, to boston on may 3", ["may 3"]), ("arriving first thing in the morning", [None]),
+        ("first week of june", []), ("the first", ["day 1"]), ("on the twenty first", ["day 21"]),
+        ("first of may", ["may 1"]), ("june fourteenth", ["june 14"]), ("5th please", ["day 5"]),
+    ],
+)
+def test_a_spelled_ordinal_is_a_day_only_where_a_date_is_said(text: str, dates: list) -> None:
+    assert [m.date for m in find_moments(tokenize(text))] == dates
+
+
 def test_a_weekday_said_last_before_the() -> None:
     moments = find_moments(tokenize("to boston on friday the"))  # cut off: found by hypothesis (IndexError)
     assert [(m.date, m.start, m.end) for m in moments] == [("friday", 3, 4)]

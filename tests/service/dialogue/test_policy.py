@@ -64,6 +64,10 @@ ONE_MESSAGE = [
     ("fly lga to dca", {"origin": "New York", "destination": "Washington"}, "collecting", "arrive in Washington"),
     ("taipei to [boston|toloc.city_name]", {"origin": "Taipei", "destination": "Boston"}, "collecting",
      "arrive in Boston"),
+    ("to [denver|toloc.city_name] for a wedding", {"destination": "Denver"}, "collecting", "arrive in Denver"),
+    ("to [boston|toloc.city_name] with my cat", {"destination": "Boston"}, "collecting", "arrive in Boston"),
+    ("[she|fromloc.city_name|0.75] has to fly to [boston|toloc.city_name]", {"destination": "Boston"}, "collecting",
+     "arrive in Boston"),  # not from Shenyang (SHE)
     ("i want to arrive in taipei on [november|arrive_date.month_name] [2nd|arrive_date.day_number]",
      {"destination": "Taipei", "arrival": ("2027-11-02", None, None)}, "collecting", "Who is travelling?"),
     # an undirected flight date (ATIS says depart_date) is the arrival; a departure needs a departure word
