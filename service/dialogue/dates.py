@@ -204,6 +204,8 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
         if tuple(words[i : i + len(phrase)]) == phrase:
             return i + len(phrase), meaning
     many = count(word)
+    if many == 1 and i + 3 < n and words[i + 1] == "week" and words[i + 2] == "from" and words[i + 3] in _WEEKDAYS:
+        return i + 4, f"after-next {_WEEKDAY_NAMES[_WEEKDAYS[words[i + 3]]]}"  # "a week from friday"
     if many is not None and i + 3 < n and words[i + 1] in UNITS and words[i + 2] == "from" \
             and words[i + 3] in {"today", "now", "tomorrow"}:  # fmt: skip
         days = many * UNITS[words[i + 1]] + (words[i + 3] == "tomorrow")
@@ -239,6 +241,8 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
     if word in {"this", "next", "coming", "last"} and at < n and words[at] in _WEEKDAYS:
         mode = "this" if word == "coming" else word
         return at + 1, f"{mode} {_WEEKDAY_NAMES[_WEEKDAYS[words[at]]]}"
+    if word in _WEEKDAYS and tuple(words[at : at + 2]) == ("after", "next"):  # "monday after next"
+        return at + 2, f"after-next {_WEEKDAY_NAMES[_WEEKDAYS[word]]}"
     if word in _WEEKDAYS:
         after = _date_at(words, at + 1 if at < n and words[at] == "the" else at) if at < n else None
         if after is not None and after[1].startswith("day "):
@@ -493,6 +497,8 @@ def _weekday(weekday: int, mode: str, today: dt.date) -> dt.date:
     if ahead == 0:
         ahead = 7
     coming = today + dt.timedelta(days=ahead)
+    if mode == "after-next":  # "monday after next", "a week from friday": a week after the coming one
+        return coming + dt.timedelta(days=7)
     if mode == "next" and coming.isocalendar()[:2] == today.isocalendar()[:2]:
         coming += dt.timedelta(days=7)
     return coming

@@ -35,6 +35,9 @@ def _one(text: str):
         ("next friday", dt.date(2026, 12, 4)),  # Friday of next week
         ("next monday", dt.date(2026, 11, 30)),  # already next week
         ("friday the 4th", dt.date(2026, 12, 4)),
+        ("monday after next", dt.date(2026, 12, 7)),  # was the coming Monday, November 30
+        ("friday after next", dt.date(2026, 12, 4)),
+        ("a week from friday", dt.date(2026, 12, 4)),  # was Friday the 27th
         ("in 3 days", dt.date(2026, 11, 29)),
         ("12/24", dt.date(2026, 12, 24)),
         ("2026-12-24", dt.date(2026, 12, 24)),
