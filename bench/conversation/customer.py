@@ -131,9 +131,7 @@ class Customer:
             if slot in self.said and "Which city in" not in text and "don't know" not in text:
                 self.outcome.needless.append(f"asked for the {slot} again")
             self.said.add(slot)
-            if "Which city in" in text:  # the city alone, as people answer that question
-                return place.said
-            return place.said if slot == "destination" else f"from {place.said}"
+            return place.said  # the city alone, as people answer "Which city in Ohio ...?" too
         if _ASK_ARRIVAL.search(text):
             if "arrival" in self.said and "couldn't" not in text and "passed" not in text:
                 self.outcome.needless.append("asked for the arrival again")

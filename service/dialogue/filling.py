@@ -171,22 +171,21 @@ def _assign_places(turn: Turn) -> dict[PlaceSlot, PlaceMention]:
 def _take_place(turn: Turn, slot: PlaceSlot, mention: PlaceMention) -> None:
     resolve = form_slot(slot).resolve
     assert resolve is not None
-    answering = False
+    in_region = False
     if mention.airport_code:
         place = gazetteer().airport(mention.text)
         # no such code: a name the tagger took for one ("to sf", "my origin is reno")
         resolution = Resolved(place) if place is not None else resolve(mention.text)
     else:
         # a city found in the region asked about needs no check ("San Juan", in Puerto Rico)
-        resolution, answering = _within(resolve, mention.text, turn.state.regions.get(slot))
+        resolution, in_region = _within(resolve, mention.text, turn.state.regions.get(slot))
         code = gazetteer().airport(mention.text) if len(mention.text) == 3 else None
         if isinstance(resolution, Unknown) and code is not None:  # "land at cdg": a code the tagger took for a city
             resolution = Resolved(code)
     if isinstance(resolution, Resolved):
         # the place asked for, said with when: "one more please: Austin on Feb 6th" needs no check
-        answering = answering or (mention.role is None and turn.state.requested == slot
-                                  and bool(turn.understood.moments))  # fmt: skip
-        if _unsure(mention) and not answering:
+        answering = mention.role is None and turn.state.requested == slot and bool(turn.understood.moments)
+        if _unsure(mention) and not (answering or in_region):
             turn.set(pending=DidYouMean(slot=slot, option=option(resolution.place)))
         else:
             place_value(turn, slot, resolution.place.city)
