@@ -27,6 +27,7 @@ MAX_TURNS = 12
 """Customer messages after the opening before the customer gives up."""
 _WHICH = re.compile(r"Which (?P<name>.+?) do you mean: (?P<options>.+)\?")
 _DID_YOU_MEAN = re.compile(r"Did you mean (?P<label>.+?)\?")
+_UNKNOWN = re.compile(r"don't know (?:a place|places) called (.+?)\.(?: |$)")  # then the names, quoted
 _ASK_PLACE = re.compile(r"(Where do you want to fly to\?|Which city in .+ do you want to fly (?P<way>to|from)\?)")
 _ASK_ARRIVAL = re.compile(r"(When do you need to arrive|On what date do you need to arrive)")
 _ASK_ORIGIN = re.compile(r"Where are you flying from\?")
@@ -105,6 +106,14 @@ class Customer:
         self.outcome.why = self.outcome.why or f"not booked after {MAX_TURNS} answers"
         return self.outcome
 
+    @staticmethod
+    def _unknown_to_bot(place: Place, text: str) -> bool:
+        """Whether the bot said it does not know the place the customer named (then asking again
+        is fair); an apology for other words ("visit", "funeral") makes the question needless."""
+        said = _plain(place.said)
+        names = [name for called in _UNKNOWN.findall(text) for name in re.findall(r'"([^"]+)"', called)]
+        return any(_plain(name) in said or said in _plain(name) for name in names)
+
     def _answer(self, reply: dict[str, Any]) -> str | None:
         """The customer's next message, from the reply's question; None: give up."""
         text, goal = reply["reply"], self.goal
@@ -128,7 +137,7 @@ class Customer:
             way = _ASK_PLACE.search(text).group("way")  # type: ignore[union-attr]
             slot = "origin" if way == "from" else "destination"
             place = goal.origin if slot == "origin" and goal.origin else goal.destination
-            if slot in self.said and "Which city in" not in text and "don't know" not in text:
+            if slot in self.said and "Which city in" not in text and not self._unknown_to_bot(place, text):
                 self.outcome.needless.append(f"asked for the {slot} again")
             self.said.add(slot)
             return place.said  # the city alone, as people answer "Which city in Ohio ...?" too

@@ -1,4 +1,4 @@
-"""The customers' goals: what each wants booked and how they say it, in fourteen kinds.
+"""The customers' goals: what each wants booked and how they say it, in sixteen kinds.
 
 Written for this benchmark, not drawn from any test set: the places are real places and
 the phrasings are the ways people type to a booking assistant (other names, airports,
@@ -35,6 +35,8 @@ KINDS = {
     "names": "the traveller's name",
     "regions": "a state or region for a city",
     "asides": "a request with an aside (why, with whom)",
+    "getaways": "an island, resort or park for a city",
+    "reasons": "a reason before the city or run into it",
 }
 # the names customers travel under (every goal has one): many scripts, accents, hyphens, apostrophes
 NAMES = [
@@ -508,9 +510,11 @@ def goals(now: dt.datetime, seed: int = 7) -> list[Goal]:
     made = [goal if goal.kind == "flows" else replace(goal, traveller=NAMES[i % len(NAMES)])
             for i, goal in enumerate(made)]  # fmt: skip
     from .asides import asides  # they build on this module's calendar and places
+    from .getaways import getaways
+    from .reasons import reasons
     from .regions import regions
     from .trips import names, party, trips
 
-    for family in (trips, party, names, regions, asides):
+    for family in (trips, party, names, regions, asides, getaways, reasons):
         made.extend(family(cal, random.Random(f"{seed}-{family.__name__}")))
     return made

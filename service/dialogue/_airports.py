@@ -8,7 +8,7 @@ These small tables fill that gap; ``places`` explains how they are used.
 
 from __future__ import annotations
 
-__all__ = ["COLLOQUIAL", "COUNTRY_ALIASES", "METROS"]
+__all__ = ["AREAS", "COLLOQUIAL", "COUNTRY_ALIASES", "METROS"]
 
 # name, ISO country, airports (the first one gives the region and time zone), other names said for it.
 # Modelled on IATA's metropolitan area codes (NYC, LON, PAR, TYO, ...).
@@ -43,6 +43,41 @@ METROS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("Rio de Janeiro", "BR", ("GIG", "SDU"), ("rio",)),
     ("Buenos Aires", "AR", ("EZE", "AEP"), ()),
     ("Mexico City", "MX", ("MEX", "NLU"), ()),
+)
+
+# Islands and resorts travellers name instead of the town whose airport serves them (name, ISO
+# country, airports, other names): GeoNames lists towns of 15,000 people and more, not islands,
+# and the airport lists file Maui's airport under Kahului, Vail's under Eagle and Martha's
+# Vineyard's under Vineyard Haven. No other names that are everyday words ("the keys").
+AREAS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("Maui", "US", ("OGG",), ()),
+    ("Kauai", "US", ("LIH",), ("kaua'i",)),
+    ("Oahu", "US", ("HNL",), ("o'ahu",)),
+    ("Big Island", "US", ("KOA", "ITO"), ("hawaii island", "big island of hawaii")),
+    ("Kona", "US", ("KOA",), ()),
+    ("Martha's Vineyard", "US", ("MVY",), ()),
+    ("Cape Cod", "US", ("HYA",), ()),
+    ("Jackson Hole", "US", ("JAC",), ()),
+    ("Vail", "US", ("EGE",), ()),
+    ("Steamboat Springs", "US", ("HDN",), ("steamboat",)),
+    ("Park City", "US", ("SLC",), ()),
+    ("Lake Tahoe", "US", ("RNO",), ()),
+    ("Walt Disney World", "US", ("MCO",), ("disney world",)),
+    ("Disneyland", "US", ("SNA", "LGB", "LAX"), ()),
+    ("Florida Keys", "US", ("EYW",), ()),
+    ("Sanibel Island", "US", ("RSW",), ("sanibel",)),
+    ("Whistler", "CA", ("YVR",), ()),
+    ("Cabo San Lucas", "MX", ("SJD",), ("cabo", "los cabos")),
+    ("Antigua", "AG", ("ANU",), ()),
+    ("Sint Maarten", "SX", ("SXM",), ("st maarten", "saint maarten")),
+    ("St. Kitts", "KN", ("SKB",), ("saint kitts", "st kitts")),
+    ("Turks and Caicos", "TC", ("PLS",), ("turks and caicos islands",)),
+    ("Grand Cayman", "KY", ("GCM",), ()),
+    ("Tahiti", "PF", ("PPT",), ()),
+    ("Mallorca", "ES", ("PMI",), ("majorca",)),
+    ("Menorca", "ES", ("MAH",), ("minorca",)),
+    ("Crete", "GR", ("HER", "CHQ"), ()),
+    ("Algarve", "PT", ("FAO",), ()),
 )
 
 # Names people use that GeoNames' other names lack: name -> (city, country). GeoNames already

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 from . import _sources
-from ._airports import COLLOQUIAL, METROS
+from ._airports import AREAS, COLLOQUIAL, METROS
 from ._sources import Airport
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ def build(
     claimed = _cities(world, bookable, filed, cities)
     _metros(world)
     _unclaimed(world, [a for a in bookable if a.code not in claimed])
+    _areas(world)
     for alias, (name, country) in COLLOQUIAL.items():
         targets = [p for p, _ in world._names.get(normalise(name), []) if p.country == country]
         if targets:
@@ -188,6 +189,27 @@ def _metros(world: Gazetteer) -> None:
             world._others[key] = [metro if id(p) in absorbed else p for p in world._others[key]]
         for key in keys:  # its own names are its own, whatever weight the cities it replaced had there
             world._names[key] = [(p, w) for p, w in world._names.get(key, []) if p is not metro] + [(metro, 1.0)]
+
+
+def _areas(world: Gazetteer) -> None:
+    """Islands and resorts, places of their own: their names are theirs within their country
+    (Sitia's "Crete Island" field is Crete's, Heraklion's and Chania's airports), and a city
+    of that name elsewhere stays, to be weighed against them ("Antigua", Guatemala)."""
+    from dataclasses import replace
+
+    from ._names import normalise
+    from .places import SMALL_PLACE
+
+    for name, country, listed, aliases in AREAS:
+        codes = [code for code in listed if code in world._airports and world._airports[code].tier > 0]
+        if not codes:
+            continue
+        chosen = [world._airports[code] for code in codes]
+        # listed because travellers know them: the standing of a well-known city, even with a medium airport
+        area = _place(name, chosen[0].region, country, chosen, chosen[0].timezone, 2 * SMALL_PLACE)
+        area = replace(area, airports=tuple(codes))
+        for key in {normalise(name), *map(normalise, aliases)}:
+            world._names[key] = [(p, w) for p, w in world._names.get(key, []) if p.country != country] + [(area, 1.0)]
 
 
 def _unclaimed(world: Gazetteer, airports: list[Airport]) -> None:

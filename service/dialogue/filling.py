@@ -152,11 +152,18 @@ def unknown_place(turn: Turn, words: str) -> None:
 
 
 def _assign_places(turn: Turn) -> dict[PlaceSlot, PlaceMention]:
-    """Each mention to its slot: by its cue or tag, else (a bare answer) to the slot asked for."""
+    """Each mention to its slot: by its cue or tag, else (a bare answer) to the slot asked for.
+
+    Of two for one end, a place the lists know beats words they do not: in "the marathon in
+    Boston" the tagger makes both destinations, and the customer means Boston.
+    """
     places = turn.understood.places
     assigned: dict[PlaceSlot, PlaceMention] = {}
     for mention in places:
-        if mention.role is not None and mention.role not in assigned:
+        if mention.role is None:
+            continue
+        held = assigned.get(mention.role)
+        if held is None or (not _known(held) and _known(mention)):
             assigned[mention.role] = mention
     bare = [m for m in places if m.role is None]
     target: PlaceSlot = "origin" if turn.state.requested == "origin" else "destination"
@@ -166,6 +173,10 @@ def _assign_places(turn: Turn) -> dict[PlaceSlot, PlaceMention]:
     if bare and target not in assigned:
         assigned[target] = bare[0]
     return assigned
+
+
+def _known(mention: PlaceMention) -> bool:
+    return mention.airport_code or gazetteer().is_place(mention.text)
 
 
 def _take_place(turn: Turn, slot: PlaceSlot, mention: PlaceMention) -> None:

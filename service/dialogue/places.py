@@ -279,9 +279,13 @@ class Gazetteer:
     def _small_namesakes_of_region(self, key: str) -> bool:
         """Whether the name is a region's with large airports, and every place of that name is small,
         outside it, and without a large airport of its own. A town in the region it is named for
-        ("Limón") keeps its name, and so does one with its own airport ("Liberia", Costa Rica)."""
+        ("Limón") keeps its name, and so does one with its own airport ("Liberia", Costa Rica).
+        A country's name beats a namesake abroad of any size that flies from another city's
+        airport ("Jamaica", a part of Queens that is JFK's)."""
+        country = self._countries.get(key)
         return bool(self._region_airports.get(key)) and all(
-            p.standing * w < SMALL_PLACE and normalise(p.region) != key and not (p.named and p.tier == 3)
+            (p.standing * w < SMALL_PLACE or (country is not None and p.country != country and not p.named))
+            and normalise(p.region) != key and not (p.named and p.tier == 3)
             for p, w in self._names[key]
         )
 

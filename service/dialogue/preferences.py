@@ -170,6 +170,8 @@ _NOT_PEOPLE = frozenset(
         "rd",
     }
 )
+# a child after these was born or is coming, the news a trip is for, not a traveller
+_BORN = frozenset({"had", "having", "expecting", "adopted", "adopting", "welcomed", "welcoming"})
 _SOLO = _phrases("just me|only me|just myself|by myself|on my own|traveling alone|travelling alone|flying alone|"
                  "just one person|only one person|one person|one passenger|one adult|solo")  # fmt: skip
 _GROUP = _phrases("party of|group of|family of|we are|we're|there are")
@@ -196,6 +198,7 @@ def read_travellers(words: Words) -> list[Found]:
             count is not None
             and unit in _ADULT_UNITS | _CHILD_UNITS
             and not (tokens[i] in ("a", "an") and unit in _ADULT_UNITS)
+            and words.at(i - 1) not in _BORN  # "my daughter had a baby" is why, not who flies
         ):
             if unit in _CHILD_UNITS:
                 children += count

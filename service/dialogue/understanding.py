@@ -150,6 +150,10 @@ def _trimmed(tokens: Sequence[str], mention: PlaceMention) -> PlaceMention:
         end -= 1
     while end - start > 1 and tokens[start] in _EDGE_WORDS and not gazetteer().is_place(" ".join(tokens[start:end])):
         start += 1
+    if not gazetteer().is_place(" ".join(tokens[start:end])):
+        # the tagger ran on past the city ("st. louis because of ..."): the well-known city it began with
+        end = next((cut for cut in range(end - 1, start, -1) if gazetteer().well_known(" ".join(tokens[start:cut]))),
+                   end)  # fmt: skip
     if (start, end) == (mention.start, mention.end):
         return mention
     return replace(mention, text=" ".join(tokens[start:end]), start=start, end=end)

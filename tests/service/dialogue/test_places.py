@@ -59,6 +59,13 @@ def test_cities_resolve_to_name_airports_and_zone(said: str, city: str, airports
         ("seattle, wa", ("SEA",)), ("vancouver, bc", ("YVR",)), ("portland, or", ("PDX",)),
         ("portland, ME", ("PWM",)), ("florence, italy", ("FLR",)), ("florence in italy", ("FLR",)),
         ("london ontario", ("YXU",)),
+        # islands and resorts (_airports.AREAS), named for no town: the airports that serve them
+        ("maui", ("OGG",)), ("the big island", ("KOA", "ITO")), ("martha's vineyard", ("MVY",)),
+        ("majorca", ("PMI",)), ("vail", ("EGE",)), ("cabo", ("SJD",)), ("disney world", ("MCO",)),
+        ("crete", ("HER", "CHQ")),  # the island's, not the Sitia field filed as "Crete Island"
+        ("antigua", ("ANU",)),  # the island, not the town in Guatemala, which flies from Guatemala City
+        ("park city", ("SLC",)),  # the resort in Utah, not a nickname of Bridgeport
+        ("palma", ("PMI",)), ("jackson", ("JAN",)),  # the towns keep their own names
     ],
 )  # fmt: skip
 def test_the_names_people_use(said: str, airports: tuple) -> None:
@@ -122,8 +129,10 @@ def test_a_region_beats_small_places_of_its_name_elsewhere() -> None:
         ("puerto rico", "Puerto Rico"),
         ("tuscany", "Tuscany"),
         ("costa rica", "Costa Rica"),
-    ]:  # towns in Colombia, Bolivia, Calgary, Mexico
+        ("jamaica", "Jamaica"),
+    ]:  # towns in Colombia, Bolivia, Calgary, Mexico; a part of Queens of 200,000 people flying from JFK
         assert world.resolve(said) == Region(region), said
+    assert _resolved("jamaica, new york").airports == ("JFK",)  # said with its state, still the place
     for said, airports in [("lebanon", ("BEY",)), ("jordan", ("AMM",)), ("montenegro", ("TGD",))]:
         resolved = world.resolve(said)  # a country of one large airport, not a town flying from another's
         assert isinstance(resolved, Resolved) and resolved.place.airports == airports, said

@@ -66,6 +66,14 @@ ONE_MESSAGE = [
      "arrive in Boston"),
     ("to [denver|toloc.city_name] for a wedding", {"destination": "Denver"}, "collecting", "arrive in Denver"),
     ("to [boston|toloc.city_name] with my cat", {"destination": "Boston"}, "collecting", "arrive in Boston"),
+    # two destinations tagged, one the lists know: that one ("the marathon in Boston")
+    ("the [marathon|toloc.city_name] in [boston|toloc.city_name]", {"destination": "Boston"}, "collecting",
+     "When do you need to arrive in Boston?"),
+    ("to [blorp|toloc.city_name] or [atlantis|toloc.city_name]", {}, "collecting",
+     'know a place called "blorp"'),  # neither known: the first, as before
+    # a span run on past the city: the well-known city it began with
+    ("to [st. louis because|toloc.city_name] of a funeral", {"destination": "St. Louis"}, "collecting",
+     "When do you need to arrive in St. Louis?"),
     ("[she|fromloc.city_name|0.75] has to fly to [boston|toloc.city_name]", {"destination": "Boston"}, "collecting",
      "arrive in Boston"),  # not from Shenyang (SHE)
     ("i want to arrive in taipei on [november|arrive_date.month_name] [2nd|arrive_date.day_number]",

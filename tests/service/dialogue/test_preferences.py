@@ -34,6 +34,9 @@ def values(text: str, asked: str | None = None) -> dict[str, object]:
         ("the four of us", {"travellers": Travellers(adults=4)}),
         ("party of five", {"travellers": Travellers(adults=5)}),
         ("just me", {"travellers": Travellers(adults=1)}),
+        ("because my daughter had a baby", {}),  # why the trip is, not who flies
+        ("we are expecting a baby", {}),
+        ("me and a baby", {"travellers": Travellers(adults=1, children=1)}),
         ("for 5 days", {}),
         ("for 2 pm", {}),
         ("in business class", {"cabin": "business"}),
