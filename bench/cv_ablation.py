@@ -17,8 +17,11 @@ the seed spread mostly cancels), and the probe classes.
     python bench/cv_ablation.py --corpus snips --rows recipe one-layer   # SNIPS (bench/cv_snips.recipe.toml)
 
 ``--corpus`` picks the baseline, the folds, the study folder and the table files together
-(each can still be given on its own). Studies go under ``--out`` (``artifacts/cv/CORPUS/ROW``;
-each run's predictions are kept there, not committed); the table goes to ``--md-out`` and
+(each can still be given on its own). Studies go under ``--out``: ATIS's under
+``artifacts/cv/atis/ROW``, not committed (a row takes two hours on two cores); SNIPS's under
+``bench/results/cv/snips/ROW``, committed (a row takes some ten CPU hours, more than a
+session has, so its finished runs travel with the repository and the next machine resumes
+where the last stopped; a gzipped run is 25 kB). The table goes to ``--md-out`` and
 ``--json-out`` (by default, with every row, the committed table; with ``--rows``, only where
 asked: a few rows must not overwrite the whole table).
 """
@@ -63,7 +66,7 @@ ROWS: dict[str, list[str]] = {
 # --corpus NAME: (baseline recipe, folds, study folder, table name, baseline row)
 CORPORA = {
     "atis": ("bench/cv_baseline.recipe.toml", "model/folds/atis.json", "artifacts/cv/atis", "cv_ablation", "bundled"),
-    "snips": ("bench/cv_snips.recipe.toml", "model/folds/snips.json", "artifacts/cv/snips", "cv_snips", "recipe"),
+    "snips": ("bench/cv_snips.recipe.toml", "model/folds/snips.json", "bench/results/cv/snips", "cv_snips", "recipe"),
 }
 FIGURES = {
     "slot_f1": "slot F1",

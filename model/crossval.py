@@ -4,8 +4,10 @@
 already in the output folder (an interrupted study resumes where it stopped), and trains
 the rest, several at once with ``jobs`` (one process each; on a GPU they share it). Each
 run trains on the other folds less an early-stopping slice, scores the held-out fold, and
-writes ``runs/fold{F}-seed{S}.json``: its figures, its predictions (so figures can be
-pooled), and its provenance. ``summarize`` pools each seed's predictions over all folds
+writes ``runs/fold{F}-seed{S}.json.gz``: its figures, its predictions (so figures can be
+pooled), and its provenance. Gzipped, a study is small enough to commit and resume on
+another machine (SNIPS's rows outlast a session); the plain ``.json`` of older studies reads
+the same. ``summarize`` pools each seed's predictions over all folds
 (one slot F1 over every sentence of train+dev) and reports the mean, standard deviation
 and range over seeds: the figure a recipe is judged by.
 
@@ -15,6 +17,7 @@ runs of another recipe are refused rather than mixed in.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import statistics
@@ -103,7 +106,21 @@ class Job:
         return f"fold{self.fold}-seed{self.seed}"
 
     def path(self) -> Path:
-        return Path(self.study.out) / "runs" / f"{self.name}.json"
+        """Where this run's result is written."""
+        return Path(self.study.out) / "runs" / f"{self.name}.json.gz"
+
+    def done(self) -> Path | None:
+        """Its result file, if the run has finished: gzipped, or plain as studies wrote them before."""
+        packed = self.path()
+        plain = packed.with_suffix("")
+        return packed if packed.is_file() else plain if plain.is_file() else None
+
+    def result(self) -> dict[str, Any] | None:
+        path = self.done()
+        if path is None:
+            return None
+        with gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(encoding="utf-8") as file:
+            return json.load(file)
 
 
 def _study_fingerprint(folder: str) -> str:
@@ -170,7 +187,7 @@ def pending_jobs(
     if unknown:
         raise FoldsError(f"no fold {', '.join(map(str, unknown))}: the folds are 0 to {folds.k - 1}")
     jobs = [Job(study, fold, seed) for seed in seeds for fold in wanted]
-    return jobs, [job for job in jobs if not job.path().is_file()]
+    return jobs, [job for job in jobs if job.done() is None]
 
 
 def _totals(figures: dict[str, Any]) -> dict[str, Any]:
@@ -246,7 +263,8 @@ def run_job(job: Job) -> dict[str, Any]:
     path = job.path()
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    with gzip.open(temporary, "wt", encoding="utf-8") as file:
+        file.write(json.dumps(record) + "\n")
     temporary.replace(path)
     return record
 
@@ -294,9 +312,9 @@ def summarize(study: Study, seeds: Sequence[int]) -> dict[str, Any]:
     runs: dict[tuple[int, int], dict[str, Any]] = {}
     for seed in seeds:
         for fold in range(folds.k):
-            path = Job(study, fold, seed).path()
-            if path.is_file():
-                runs[fold, seed] = json.loads(path.read_text(encoding="utf-8"))
+            record = Job(study, fold, seed).result()
+            if record is not None:
+                runs[fold, seed] = record
     pooled: dict[int, dict[str, Any]] = {}
     for seed in seeds:
         if not all((fold, seed) in runs for fold in range(folds.k)):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,12 @@ from model.probes import CLASSES
 from tests.synthetic import flights_corpus
 
 runner = CliRunner()
+
+
+def _run(study: Path, name: str) -> dict:
+    return json.loads(gzip.decompress((study / "runs" / f"{name}.json.gz").read_bytes()))
+
+
 TINY = ["--cell", "gru", "--hidden", "8", "--epochs", "1", "--batch-size", "8", "--lr", "0.005", "--device", "cpu"]
 
 
@@ -44,9 +52,9 @@ def study(flights_dir: Path, folds_file: Path, tmp_path_factory: pytest.TempPath
 
 def test_each_run_scores_its_held_out_fold(study: Path, flights_dir: Path, folds_file: Path) -> None:
     folds = load_folds(folds_file)
-    runs = sorted((study / "runs").glob("*.json"))
-    assert [r.stem for r in runs] == [f"fold{f}-seed{s}" for f in range(3) for s in (1, 2)]
-    record = json.loads((study / "runs" / "fold1-seed2.json").read_text())
+    runs = sorted((study / "runs").glob("*.json.gz"))
+    assert [r.name for r in runs] == [f"fold{f}-seed{s}.json.gz" for f in range(3) for s in (1, 2)]
+    record = _run(study, "fold1-seed2")
     assert record["fold"] == 1 and record["seed"] == 2
     assert record["predictions"]["indices"] == folds.folds[1]
     assert record["sentences"]["held_out"] == len(folds.folds[1])
@@ -61,7 +69,7 @@ def test_the_summary_pools_each_seed_over_all_folds(study: Path, flights_dir: Pa
     examples = load_folds(folds_file).examples(read_corpus(flights_dir))
     gold, tags, intents = [], [], []
     for fold in range(3):
-        predictions = json.loads((study / "runs" / f"fold{fold}-seed1.json").read_text())["predictions"]
+        predictions = _run(study, f"fold{fold}-seed1")["predictions"]
         gold += [examples[i] for i in predictions["indices"]]
         tags += [line.split() for line in predictions["tags"]]
         intents += predictions["intents"]
@@ -82,6 +90,21 @@ def test_a_finished_study_resumes_with_nothing_to_do(study: Path, flights_dir: P
     assert result.exit_code == 0, result.output
     assert "6 done, 0 to run" in result.output
     assert {p.name: p.stat().st_mtime_ns for p in (study / "runs").iterdir()} == before
+
+
+def test_plain_json_runs_of_older_studies_count_as_done_and_read_the_same(
+    study: Path, flights_dir: Path, folds_file: Path, tmp_path: Path
+) -> None:
+    older = tmp_path / "older"
+    shutil.copytree(study, older)
+    for packed in (older / "runs").glob("*.json.gz"):  # as studies wrote them before they were gzipped
+        packed.with_suffix("").write_text(gzip.decompress(packed.read_bytes()).decode())
+        packed.unlink()
+    arguments = ["cv", "--data", str(flights_dir), "--folds", str(folds_file), "--seeds", "1,2", "--out", str(older)]
+    result = runner.invoke(app, [*arguments, "--probes", "20", *TINY])
+    assert result.exit_code == 0, result.output
+    assert "6 done, 0 to run" in result.output
+    assert json.loads((older / "summary.json").read_text()) == json.loads((study / "summary.json").read_text())
 
 
 def test_another_recipe_is_refused_in_a_study_folder(study: Path, flights_dir: Path, folds_file: Path) -> None:
@@ -120,7 +143,7 @@ def test_a_recipe_sets_the_options_and_its_out_and_seed_are_not_used(
     assert result.exit_code == 0, result.output
     settings = json.loads((out / "study.json").read_text())["settings"]
     assert settings["config"]["hidden_size"] == 8 and settings["train_config"]["epochs"] == 1
-    assert (out / "runs" / "fold0-seed3.json").is_file()
+    assert (out / "runs" / "fold0-seed3.json.gz").is_file()
     assert (out / "command.txt").read_text().startswith("ticketbot cv --config")
 
 
