@@ -29,10 +29,13 @@ _WHICH = re.compile(r"Which (?P<name>.+?) do you mean: (?P<options>.+)\?")
 _DID_YOU_MEAN = re.compile(r"Did you mean (?P<label>.+?)\?")
 _UNKNOWN = re.compile(r"don't know (?:a place|places) called (.+?)\.(?: |$)")  # then the names, quoted
 _ASK_PLACE = re.compile(r"(Where do you want to fly to\?|Which city in .+ do you want to fly (?P<way>to|from)\?)")
-_ASK_ARRIVAL = re.compile(r"(When do you need to arrive|On what date do you need to arrive)")
+_ASK_ARRIVAL = re.compile(r"(When|On what date|Which day .+) do you need to arrive")
 _ASK_ORIGIN = re.compile(r"Where are you flying from\?")
 _ASK_NAME = re.compile(r"Who is travelling\?|traveller's name as on the passport")
-_ASK_RETURN = re.compile(r"When do you want to come back\?|On what date do you want to come back\?|date you fly back")
+_ASK_RETURN = re.compile(
+    r"When do you want to come back\?|On what date do you want to come back\?|date you fly back|"
+    r"Which day .+ do you want to come back\?"
+)
 _CABINS = {"economy": "economy", "premium_economy": "premium economy", "business": "business class",
            "first": "first class"}  # fmt: skip
 

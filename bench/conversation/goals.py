@@ -1,4 +1,4 @@
-"""The customers' goals: what each wants booked and how they say it, in sixteen kinds.
+"""The customers' goals: what each wants booked and how they say it, in seventeen kinds.
 
 Written for this benchmark, not drawn from any test set: the places are real places and
 the phrasings are the ways people type to a booking assistant (other names, airports,
@@ -37,6 +37,7 @@ KINDS = {
     "asides": "a request with an aside (why, with whom)",
     "getaways": "an island, resort or park for a city",
     "reasons": "a reason before the city or run into it",
+    "weeks": "a week for a date (\"next week\")",
 }
 # the names customers travel under (every goal has one): many scripts, accents, hyphens, apostrophes
 NAMES = [
@@ -514,7 +515,8 @@ def goals(now: dt.datetime, seed: int = 7) -> list[Goal]:
     from .reasons import reasons
     from .regions import regions
     from .trips import names, party, trips
+    from .weeks import weeks
 
-    for family in (trips, party, names, regions, asides, getaways, reasons):
+    for family in (trips, party, names, regions, asides, getaways, reasons, weeks):
         made.extend(family(cal, random.Random(f"{seed}-{family.__name__}")))
     return made

@@ -33,7 +33,10 @@ from number_parser import parse_number, parse_ordinal
 from ._said import DAYS_BY_FIRST_WORD, MONTH_NAMES, PERIOD_WORDS, UNITS, count, next_holiday, shift_at, spoken
 from .domain import Period, Qualifier
 
-__all__ = ["Moment", "calendar_phrase", "find_moments", "local_now", "resolve_date", "zone"]
+__all__ = [
+    "Moment", "calendar_phrase", "day_in_week", "find_moments", "is_week", "local_now", "resolve_date", "week_start",
+    "zone",
+]  # fmt: skip
 
 _MONTHS = {
     name: number
@@ -100,7 +103,13 @@ _RELATIVE = {
     ("tomorrow",): "tomorrow",
     ("tmrw",): "tomorrow",
     ("yesterday",): "yesterday",
-    ("next", "week"): "in 1 week",
+}
+# a week said without its day ("next week"): the phrase's mode for ``week_start``
+_WEEKS = {
+    ("the", "week", "after", "next"): "after-next",
+    ("week", "after", "next"): "after-next",
+    ("next", "week"): "next",
+    ("this", "week"): "this",
 }
 _PERIODS = frozenset({("in", "the", "morning"), ("in", "the", "afternoon"), ("in", "the", "evening")})
 _GLUE = frozenset({"on", "the", ",", "of", "in", "this", "morning", "afternoon", "evening", "night"})
@@ -193,6 +202,33 @@ def _skip_empty(words: list[str], i: int) -> int:
     return i
 
 
+def _week_at(words: list[str], i: int) -> tuple[int, str] | None:
+    """A week said at ``words[i]`` ("next week"): (end, its mode for ``week_start``)."""
+    for phrase, mode in _WEEKS.items():
+        if tuple(words[i : i + len(phrase)]) == phrase:
+            return i + len(phrase), mode
+    return None
+
+
+def week_start(phrase: str, today: dt.date) -> dt.date | None:
+    """The Monday of the week a phrase names ("week next", "friday week next"); None: no week."""
+    words = phrase.split()
+    if len(words) < 2 or words[-2] != "week" or words[-1] not in ("this", "next", "after-next"):
+        return None
+    monday = today - dt.timedelta(days=today.weekday())
+    return monday + dt.timedelta(days=7 * ("this", "next", "after-next").index(words[-1]))
+
+
+def is_week(phrase: str) -> bool:
+    """Whether a phrase names a week and not its day ("next week"): the day is still to be asked."""
+    return phrase.startswith("week ")
+
+
+def day_in_week(phrase: str, monday: dt.date) -> dt.date | None:
+    """A bare weekday ("wednesday") within the week that starts on ``monday``; None: not one."""
+    return monday + dt.timedelta(days=_WEEKDAY_NAMES.index(phrase)) if phrase in _WEEKDAY_NAMES else None
+
+
 def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
     """A date starting at ``words[i]``: (end, phrase for ``resolve_date``)."""
     n = len(words)
@@ -216,6 +252,15 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
         after = _date_at(words, _skip_empty(words, i + 3))
         if after is not None and after[1].startswith("day "):
             return after[0], f"{after[1]} next month"
+    week = _week_at(words, i)
+    if week is not None:  # "next week", "next week on thursday"
+        end, mode = week
+        j = _skip_empty(words, end)
+        while j < n and words[j] in {"on", ","}:  # "the week after next, on wednesday"
+            j = _skip_empty(words, j + 1)
+        if j < n and words[j] in _WEEKDAYS:
+            return j + 1, f"{_WEEKDAY_NAMES[_WEEKDAYS[words[j]]]} week {mode}"
+        return end, f"week {mode}"
     for phrase, meaning in _RELATIVE.items():
         if tuple(words[i : i + len(phrase)]) == phrase:
             return i + len(phrase), meaning
@@ -244,6 +289,9 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
     if word in _WEEKDAYS and tuple(words[at : at + 2]) == ("after", "next"):  # "monday after next"
         return at + 2, f"after-next {_WEEKDAY_NAMES[_WEEKDAYS[word]]}"
     if word in _WEEKDAYS:
+        week = _week_at(words, _skip_empty(words, at + 1) if at < n and words[at] == "of" else at)
+        if week is not None:  # "thursday next week", "the tuesday of the week after next"
+            return week[0], f"{_WEEKDAY_NAMES[_WEEKDAYS[word]]} week {week[1]}"
         after = _date_at(words, at + 1 if at < n and words[at] == "the" else at) if at < n else None
         if after is not None and after[1].startswith("day "):
             return after  # "friday the 4th": the day of the month says it
@@ -459,6 +507,9 @@ def resolve_date(phrase: str, now: dt.datetime, timezone: str | None = None) -> 
         return _next_day_of_month(int(words[1]), today)
     if words[0] == "holiday":
         return next_holiday(phrase.split(" ", 1)[1], today)
+    monday = week_start(phrase, today)
+    if monday is not None:  # "friday week next": that day of that week; "week next" alone is no day
+        return day_in_week(words[0], monday) if len(words) == 3 else None
     if words[-1] in _WEEKDAY_NAMES and words[0] != "last":
         return _weekday(_WEEKDAY_NAMES.index(words[-1]), words[0] if len(words) > 1 else "", today)
     base = here.replace(tzinfo=None)

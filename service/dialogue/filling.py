@@ -15,12 +15,12 @@ import datetime as dt
 from collections.abc import Callable
 
 from . import messages
-from .dates import calendar_phrase, local_now, resolve_date, zone
+from .dates import Moment, calendar_phrase, day_in_week, is_week, local_now, resolve_date, week_start, zone
 from .domain import City, PlaceSlot
 from .form import CONFIDENCE_FLOOR, FORM, MOMENT_SLOTS, FormSlot, MomentValue, Problem, form_slot
 from .places import Ambiguous, Place, Region, Resolution, Resolved, Unknown, gazetteer
 from .preferences import Found
-from .state import Choice, DidYouMean, Option, PartialTime
+from .state import Choice, DidYouMean, Option, PartialTime, PartialWeek
 from .turn import Turn
 from .understanding import MomentMention, PlaceMention
 
@@ -98,6 +98,10 @@ def _drop_what_no_longer_applies(turn: Turn) -> None:
     applies = form_slot(partial.slot).applies if partial is not None else None
     if applies is not None and not applies(turn.state.slots):
         turn.set(partial_time=None)
+    week = turn.state.partial_week
+    applies = form_slot(week.slot).applies if week is not None else None
+    if applies is not None and not applies(turn.state.slots):
+        turn.set(partial_week=None)
 
 
 def _loose_place(turn: Turn, mention: PlaceMention) -> None:
@@ -318,8 +322,13 @@ def _take_moment(turn: Turn, spec: FormSlot, mention: MomentMention) -> None:
         else:
             held = current.qualifier if current is not None else None
             time, qualifier, period = moment.time, moment.qualifier or held or "at", None
+    elif is_week(moment.date):
+        _take_week(turn, spec, moment, timezone)
+        return
     else:
-        date = _read_date(turn, spec, moment.date, current, timezone)
+        week = state.partial_week if state.partial_week is not None and state.partial_week.slot == spec.name else None
+        in_week = day_in_week(moment.date, week.monday) if week is not None else None
+        date = in_week or _read_date(turn, spec, moment.date, current, timezone)
         if date is None:
             turn.problem(messages.date_unreadable(mention.text))
             return
@@ -338,13 +347,34 @@ def _take_moment(turn: Turn, spec: FormSlot, mention: MomentMention) -> None:
         else:
             time, qualifier = None, moment.qualifier
         phrase = date.isoformat() if moment.date.startswith("day ") and current is not None else moment.date
+        phrase = date.isoformat() if in_week is not None else phrase
     value = spec.value(date=date, time=time, qualifier=qualifier, period=period)
     if not _acceptable(turn, spec, value, timezone):
         return
     turn.take(spec.name, value)
     held = state.partial_time is not None and state.partial_time.slot == spec.name
-    turn.set(**{spec.said: phrase}, **({"partial_time": None} if held else {}))
+    week_held = state.partial_week is not None and state.partial_week.slot == spec.name
+    turn.set(**{spec.said: phrase}, **({"partial_time": None} if held else {}),
+             **({"partial_week": None} if week_held else {}))  # fmt: skip
     _implied(turn, spec)
+
+
+_WEEK_WORDS = {"this": "this week", "next": "next week", "after-next": "the week after next"}
+
+
+def _take_week(turn: Turn, spec: FormSlot, moment: Moment, timezone: str | None) -> None:
+    """ "next week": kept, and its day asked, not guessed (a week from today is rarely the day
+    meant); a time said with it waits for that day too."""
+    assert moment.date is not None
+    monday = week_start(moment.date, local_now(turn.now, timezone).date())
+    assert monday is not None
+    said = _WEEK_WORDS[moment.date.split()[-1]]
+    turn.set(partial_week=PartialWeek(slot=spec.name, monday=monday, said=said))
+    if spec.needs_date and (moment.time is not None or moment.period is not None):
+        qualifier = None if moment.time is None else moment.qualifier or "at"
+        turn.set(partial_time=PartialTime(slot=spec.name, time=moment.time, qualifier=qualifier,
+                                          period=moment.period))  # fmt: skip
+    turn.progress = True
 
 
 def _acceptable(turn: Turn, spec: FormSlot, value: MomentValue, timezone: str | None) -> bool:

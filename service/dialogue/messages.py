@@ -173,6 +173,17 @@ def date_question(slot: SlotName, destination: str | None) -> str:
     return f"On what date do you need to arrive in {destination}?"
 
 
+def which_day(slot: SlotName, week: str, destination: str | None) -> str:
+    """Asked for a week said without its day ("next week")."""
+    if slot == "returning":
+        return f"Which day {week} do you want to come back?"
+    if slot == "departure":
+        return f"Which day {week} do you want to leave?"
+    if destination is None:
+        return f"Which day {week} do you need to arrive?"
+    return f"Which day {week} do you need to arrive in {destination}?"
+
+
 # --- places ---------------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from ..errors import StateError
 from .domain import City, Period, PlaceSlot, Qualifier, SlotName, Slots, Status
 from .form import missing
 
-__all__ = ["Choice", "DialogueState", "DidYouMean", "Option", "PartialTime", "Pending"]
+__all__ = ["Choice", "DialogueState", "DidYouMean", "Option", "PartialTime", "PartialWeek", "Pending"]
 
 
 class _Part(BaseModel):
@@ -69,6 +69,20 @@ class PartialTime(_Part):
         return None if value is None else value.strftime("%H:%M")
 
 
+# fields added to the state after conversations were stored without them, at their defaults
+_ADDED_LATER: dict[str, Any] = {"regions": {}, "partial_week": None}
+
+
+class PartialWeek(_Part):
+    """A week said without its day ("next week") for a moment: its day is asked ("Which day next
+    week ...?"), and a weekday answered is read within that week, not as the coming one."""
+
+    slot: Literal["arrival", "departure", "returning"] = "arrival"
+    monday: dt.date
+    said: str
+    """The words it was said in ("next week"), for the question."""
+
+
 class DialogueState(BaseModel):
     """One conversation's dialogue state; the policy returns a new one each turn."""
 
@@ -81,6 +95,7 @@ class DialogueState(BaseModel):
     """The slot the bot's last question asked for: a bare answer fills it."""
     pending: Pending | None = None
     partial_time: PartialTime | None = None
+    partial_week: PartialWeek | None = None
     regions: dict[PlaceSlot, str] = {}
     """A region said for an end of the trip ("out of Ohio", "to Texas"), whose city is still to
     be asked ("Which city in Ohio ...?"), by slot: both ends can be one, and the city answered
@@ -96,7 +111,11 @@ class DialogueState(BaseModel):
     """References of the bookings made in this conversation, oldest first."""
 
     def to_json(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", by_alias=True)
+        """The stored document. Fields added after the first release are left out while unused, so
+        a replica of the release before them (which refuses fields it does not know) still reads
+        every conversation that does not use them, as during a rolling deploy."""
+        stored = self.model_dump(mode="json", by_alias=True)
+        return {k: v for k, v in stored.items() if not (k in _ADDED_LATER and v == _ADDED_LATER[k])}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DialogueState:

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from model import tokenize
-from service.dialogue.dates import find_moments, local_now, resolve_date
+from service.dialogue.dates import day_in_week, find_moments, is_week, local_now, resolve_date, week_start
 from tests.service.conftest import NOW  # Thursday, November 26, 2026, 10:00 UTC
 
 
@@ -45,6 +45,13 @@ def _one(text: str):
         ("november 20th 2026", dt.date(2026, 11, 20)),  # said with a year: stays in the past
         ("yesterday", dt.date(2026, 11, 25)),
         ("last friday", dt.date(2026, 11, 20)),
+        # a week with its day: that day of that week, not the coming one
+        ("thursday next week", dt.date(2026, 12, 3)),  # was today, the coming Thursday being a week off
+        ("next week on friday", dt.date(2026, 12, 4)),
+        ("friday of next week", dt.date(2026, 12, 4)),
+        ("saturday this week", dt.date(2026, 11, 28)),
+        ("the week after next, on wednesday", dt.date(2026, 12, 9)),
+        ("the monday of the week after next", dt.date(2026, 12, 7)),
     ],
 )
 def test_dates_are_read_relative_to_the_clock(text: str, expected: dt.date) -> None:
@@ -161,3 +168,20 @@ def test_parts_of_the_day(text: str, date: str | None, time: dt.time | None, per
 @pytest.mark.parametrize("text", ["good morning", "the morning flight", "a night in denver", "evening"])
 def test_a_part_of_the_day_alone_is_no_moment(text: str) -> None:
     assert find_moments(tokenize(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "monday"),
+    [
+        ("next week", dt.date(2026, 11, 30)), ("sometime next week", dt.date(2026, 11, 30)),
+        ("early next week", dt.date(2026, 11, 30)), ("this week", dt.date(2026, 11, 23)),
+        ("the week after next", dt.date(2026, 12, 7)), ("next week in the morning", dt.date(2026, 11, 30)),
+    ],
+)  # fmt: skip
+def test_a_week_without_its_day_is_no_date_but_its_week(text: str, monday: dt.date) -> None:
+    moment = _one(text)
+    assert moment.date is not None and is_week(moment.date)
+    assert resolve_date(moment.date, NOW) is None  # not a week from today: the day is asked
+    assert week_start(moment.date, NOW.date()) == monday
+    assert day_in_week("wednesday", monday) == monday + dt.timedelta(days=2)
+    assert day_in_week("december 2", monday) is None

@@ -1,0 +1,65 @@
+"""The goals of a week said for a date: "next week", "thursday next week", "the week after next".
+
+"Next week" names no day: booking a week from today (what the bot did) guesses, and the
+customer has to correct it. The bot must ask which day, and read the weekday answered within
+that week ("wednesday" after "next week" is next week's Wednesday, not the coming one); a
+week said with its day ("thursday next week", "next week on tuesday") is that day, with no
+question.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+
+from .goals import NAMES, US, _Calendar, _goal, _place
+from .model import Goal, Moment
+
+__all__ = ["weeks"]
+
+WHOLE_DATE = "a whole date"  # answered to the week's question instead of a day
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def weeks(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
+    """Each phrasing once, with a plain American destination (and origin, where said)."""
+    monday = cal.today - dt.timedelta(days=cal.today.weekday())
+
+    def day(week: int, weekday: str) -> dt.date:
+        return monday + dt.timedelta(days=7 * week + _DAYS.index(weekday))
+
+    # (opening with {d} and {o}, the day meant, the answer to "Which day ...?" (None: none asked), part of the day)
+    cases: list[tuple[str, dt.date, str | None, str | None]] = [
+        ("to {d} next week", day(1, "wednesday"), "wednesday", None),
+        ("i need to be in {d} sometime next week", day(1, "friday"), "on friday", None),
+        ("to {d} early next week", day(1, "monday"), "monday", None),
+        ("from {o} to {d} next week", day(1, "tuesday"), "tuesday please", None),
+        ("to {d} next week", day(1, "thursday"), WHOLE_DATE, None),
+        ("a flight to {d} the week after next", day(2, "tuesday"), "tuesday", None),
+        ("to {d} this week", day(0, "saturday"), "saturday", None),
+        ("from {o} to {d} next week in the evening", day(1, "thursday"), "thursday", "evening"),
+        ("to {d} thursday next week", day(1, "thursday"), None, None),
+        ("to {d} next week on tuesday", day(1, "tuesday"), None, None),
+        ("fly me to {d} on friday of next week", day(1, "friday"), None, None),
+        ("to {d} on saturday this week", day(0, "saturday"), None, None),
+        ("to {d} the week after next, on wednesday", day(2, "wednesday"), None, None),
+        ("from {o} to {d} on the monday of the week after next", day(2, "monday"), None, None),
+    ]  # fmt: skip
+    for number, (shape, date, answer, period) in enumerate(cases):
+        airport, city = rng.choice(US)
+        origin = _place(*rng.choice([c for c in US if c[0] != airport])) if "{o}" in shape else None
+        opening = [shape.format(d=city, o=origin.said if origin else "")]
+        if answer == WHOLE_DATE:
+            answer = f"{date:%B} {date.day}".lower()
+        said = {"destination"} | ({"arrival"} if answer is None else set()) | ({"origin"} if origin else set())
+        more = {"origin": origin} if origin else {}
+        yield _goal("weeks", number, _place(airport, city), Moment(date, period=period), opening,
+                    answer or f"on {date:%B} {date.day}", said, traveller=NAMES[(number + 9) % len(NAMES)],
+                    **more)  # fmt: skip
+    # a round trip's return said as a week, its day asked ("Which day next week do you want to come back?")
+    (oc, o), (dc, d) = rng.sample(US, 2)
+    yield _goal("weeks", len(cases), _place(dc, d), Moment(day(0, "saturday")),
+                [f"a round trip from {o} to {d} on saturday, coming back next week"], "on saturday",
+                {"destination", "arrival", "origin"}, origin=_place(oc, o), returning=Moment(day(1, "friday")),
+                returning_answer="friday", traveller=NAMES[len(cases) % len(NAMES)])  # fmt: skip
