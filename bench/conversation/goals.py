@@ -37,7 +37,7 @@ KINDS = {
     "asides": "a request with an aside (why, with whom)",
     "getaways": "an island, resort or park for a city",
     "reasons": "a reason before the city or run into it",
-    "weeks": "a week for a date (\"next week\")",
+    "weeks": "a week or month for a date (\"next week\")",
 }
 # the names customers travel under (every goal has one): many scripts, accents, hyphens, apostrophes
 NAMES = [

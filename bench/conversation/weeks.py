@@ -1,9 +1,10 @@
-"""The goals of a week said for a date: "next week", "thursday next week", "the week after next".
+"""The goals of a week, weekend or month said for a date: "next week", "this weekend", "in january".
 
 "Next week" names no day: booking a week from today (what the bot did) guesses, and the
-customer has to correct it. The bot must ask which day, and read the weekday answered within
-that week ("wednesday" after "next week" is next week's Wednesday, not the coming one); a
-week said with its day ("thursday next week", "next week on tuesday") is that day, with no
+customer has to correct it. The bot must ask which day, and read the day answered within
+what was said ("wednesday" after "next week" is next week's Wednesday, not the coming one;
+"the 15th" after "in january" is January's, not December's); a week said with its day
+("thursday next week", "next week on tuesday", "in april, on the 20th") is that day, with no
 question.
 """
 
@@ -45,6 +46,13 @@ def weeks(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
         ("to {d} on saturday this week", day(0, "saturday"), None, None),
         ("to {d} the week after next, on wednesday", day(2, "wednesday"), None, None),
         ("from {o} to {d} on the monday of the week after next", day(2, "monday"), None, None),
+        ("to {d} this weekend", day(0, "saturday"), "saturday", None),
+        ("i want to fly to {d} over the weekend", day(0, "sunday"), "on sunday", None),
+        ("to {d} in january", cal.next_date(1, 15), "the 15th", None),
+        ("from {o} to {d} sometime in march", cal.next_date(3, 3), "on the 3rd", None),
+        ("to {d} early february", cal.next_date(2, 4), "the 4th", None),
+        ("a flight to {d} next month", cal.next_date(12, 10), "the 10th", None),
+        ("to {d} in april, on the 20th", cal.next_date(4, 20), None, None),
     ]  # fmt: skip
     for number, (shape, date, answer, period) in enumerate(cases):
         airport, city = rng.choice(US)

@@ -20,11 +20,13 @@ when none is given: "tomorrow morning", "friday evening", "in the afternoon", "t
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dateparser
@@ -34,8 +36,8 @@ from ._said import DAYS_BY_FIRST_WORD, MONTH_NAMES, PERIOD_WORDS, UNITS, count, 
 from .domain import Period, Qualifier
 
 __all__ = [
-    "Moment", "calendar_phrase", "day_in_week", "find_moments", "is_week", "local_now", "resolve_date", "week_start",
-    "zone",
+    "Moment", "calendar_phrase", "day_within", "find_moments", "is_partial", "local_now", "partial_start",
+    "resolve_date", "week_start", "zone",
 ]  # fmt: skip
 
 _MONTHS = {
@@ -104,6 +106,13 @@ _RELATIVE = {
     ("tmrw",): "tomorrow",
     ("yesterday",): "yesterday",
 }
+# a weekend or month said without its day, as ``partial_start`` reads it ("next weekend" is
+# left out: people mean this coming one or the one after)
+_UNDAYED = {
+    ("this", "weekend"): "weekend this", ("the", "weekend"): "weekend this", ("this", "month"): "month this",
+    ("next", "month"): "month next", ("later", "this", "month"): "month this",
+}  # fmt: skip
+_BEFORE_A_MONTH = frozenset({"in", "during", "early", "mid", "late", "mid-"})
 # a week said without its day ("next week"): the phrase's mode for ``week_start``
 _WEEKS = {
     ("the", "week", "after", "next"): "after-next",
@@ -219,14 +228,38 @@ def week_start(phrase: str, today: dt.date) -> dt.date | None:
     return monday + dt.timedelta(days=7 * ("this", "next", "after-next").index(words[-1]))
 
 
-def is_week(phrase: str) -> bool:
-    """Whether a phrase names a week and not its day ("next week"): the day is still to be asked."""
-    return phrase.startswith("week ")
+def is_partial(phrase: str) -> bool:
+    """Whether a phrase names a week, a weekend or a month and not its day ("next week", "in
+    january"): the day is still to be asked."""
+    return phrase.split()[0] in ("week", "weekend", "month")
 
 
-def day_in_week(phrase: str, monday: dt.date) -> dt.date | None:
-    """A bare weekday ("wednesday") within the week that starts on ``monday``; None: not one."""
-    return monday + dt.timedelta(days=_WEEKDAY_NAMES.index(phrase)) if phrase in _WEEKDAY_NAMES else None
+def partial_start(phrase: str, today: dt.date) -> tuple[Literal["week", "month"], dt.date]:
+    """What a partial phrase leaves open and where it starts: a week's Monday (a weekend is its
+    week's), a month's first day (the coming such month: this one while it lasts)."""
+    kind, mode = phrase.split()
+    if kind == "month":
+        month = {"this": today.month, "next": today.month % 12 + 1}.get(mode) or int(mode)
+        year = today.year + (month < today.month)
+        return "month", dt.date(year, month, 1)
+    if kind == "weekend":  # the coming weekend, or the one under way
+        saturday = today + dt.timedelta(days=(5 - today.weekday()) % 7) if today.weekday() != 6 else today
+        return "week", saturday - dt.timedelta(days=saturday.weekday())
+    monday = week_start(phrase, today)
+    assert monday is not None
+    return "week", monday
+
+
+def day_within(phrase: str, unit: Literal["week", "month"], start: dt.date) -> dt.date | None:
+    """A day answered within the week or month left open: a bare weekday ("wednesday") in a
+    week, a bare day ("the 15th") in a month; None: not one."""
+    if unit == "week":
+        return start + dt.timedelta(days=_WEEKDAY_NAMES.index(phrase)) if phrase in _WEEKDAY_NAMES else None
+    words = phrase.split()
+    if len(words) == 2 and words[0] == "day":
+        with contextlib.suppress(ValueError):
+            return start.replace(day=int(words[1]))
+    return None
 
 
 def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
@@ -252,6 +285,9 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
         after = _date_at(words, _skip_empty(words, i + 3))
         if after is not None and after[1].startswith("day "):
             return after[0], f"{after[1]} next month"
+    for phrase, meaning in _UNDAYED.items():  # "this weekend", "next month"
+        if tuple(words[i : i + len(phrase)]) == phrase:
+            return i + len(phrase), meaning
     week = _week_at(words, i)
     if week is not None:  # "next week", "next week on thursday"
         end, mode = week
@@ -276,6 +312,14 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
         if j < n and words[j] == "the":
             j += 1
         day = _day(words[j]) if j < n else None
+        if day is None and i > 0 and words[i - 1] in _BEFORE_A_MONTH:  # "in january", "early march"
+            k = at
+            while k < n and words[k] in {",", "on", "the"}:  # "in april, on the 20th"
+                k = _skip_empty(words, k + 1)
+            later = _day(words[k], ordinal_only=True) if k < n and k > at else None
+            if later is not None:
+                return k + 1, f"{MONTH_NAMES[_MONTHS[word]]} {later}"
+            return i + 1, f"month {_MONTHS[word]}"
         if day is None or (j + 1 < n and words[j + 1] in {"am", "pm"}):
             return None
         end, phrase = j + 1, f"{MONTH_NAMES[_MONTHS[word]]} {day}"
@@ -507,9 +551,11 @@ def resolve_date(phrase: str, now: dt.datetime, timezone: str | None = None) -> 
         return _next_day_of_month(int(words[1]), today)
     if words[0] == "holiday":
         return next_holiday(phrase.split(" ", 1)[1], today)
+    if is_partial(phrase):  # "week next", "month 1": no day yet
+        return None
     monday = week_start(phrase, today)
-    if monday is not None:  # "friday week next": that day of that week; "week next" alone is no day
-        return day_in_week(words[0], monday) if len(words) == 3 else None
+    if monday is not None:  # "friday week next": that day of that week
+        return day_within(words[0], "week", monday)
     if words[-1] in _WEEKDAY_NAMES and words[0] != "last":
         return _weekday(_WEEKDAY_NAMES.index(words[-1]), words[0] if len(words) > 1 else "", today)
     base = here.replace(tzinfo=None)

@@ -15,12 +15,12 @@ import datetime as dt
 from collections.abc import Callable
 
 from . import messages
-from .dates import Moment, calendar_phrase, day_in_week, is_week, local_now, resolve_date, week_start, zone
+from .dates import Moment, calendar_phrase, day_within, is_partial, local_now, partial_start, resolve_date, zone
 from .domain import City, PlaceSlot
 from .form import CONFIDENCE_FLOOR, FORM, MOMENT_SLOTS, FormSlot, MomentValue, Problem, form_slot
 from .places import Ambiguous, Place, Region, Resolution, Resolved, Unknown, gazetteer
 from .preferences import Found
-from .state import Choice, DidYouMean, Option, PartialTime, PartialWeek
+from .state import Choice, DidYouMean, Option, PartialDate, PartialTime
 from .turn import Turn
 from .understanding import MomentMention, PlaceMention
 
@@ -98,10 +98,10 @@ def _drop_what_no_longer_applies(turn: Turn) -> None:
     applies = form_slot(partial.slot).applies if partial is not None else None
     if applies is not None and not applies(turn.state.slots):
         turn.set(partial_time=None)
-    week = turn.state.partial_week
-    applies = form_slot(week.slot).applies if week is not None else None
+    undayed = turn.state.partial_date
+    applies = form_slot(undayed.slot).applies if undayed is not None else None
     if applies is not None and not applies(turn.state.slots):
-        turn.set(partial_week=None)
+        turn.set(partial_date=None)
 
 
 def _loose_place(turn: Turn, mention: PlaceMention) -> None:
@@ -322,13 +322,14 @@ def _take_moment(turn: Turn, spec: FormSlot, mention: MomentMention) -> None:
         else:
             held = current.qualifier if current is not None else None
             time, qualifier, period = moment.time, moment.qualifier or held or "at", None
-    elif is_week(moment.date):
-        _take_week(turn, spec, moment, timezone)
+    elif is_partial(moment.date):
+        _take_partial(turn, spec, moment, timezone)
         return
     else:
-        week = state.partial_week if state.partial_week is not None and state.partial_week.slot == spec.name else None
-        in_week = day_in_week(moment.date, week.monday) if week is not None else None
-        date = in_week or _read_date(turn, spec, moment.date, current, timezone)
+        undayed = state.partial_date
+        undayed = undayed if undayed is not None and undayed.slot == spec.name else None
+        within = day_within(moment.date, undayed.unit, undayed.start) if undayed is not None else None
+        date = within or _read_date(turn, spec, moment.date, current, timezone)
         if date is None:
             turn.problem(messages.date_unreadable(mention.text))
             return
@@ -347,29 +348,29 @@ def _take_moment(turn: Turn, spec: FormSlot, mention: MomentMention) -> None:
         else:
             time, qualifier = None, moment.qualifier
         phrase = date.isoformat() if moment.date.startswith("day ") and current is not None else moment.date
-        phrase = date.isoformat() if in_week is not None else phrase
+        phrase = date.isoformat() if within is not None else phrase
     value = spec.value(date=date, time=time, qualifier=qualifier, period=period)
     if not _acceptable(turn, spec, value, timezone):
         return
     turn.take(spec.name, value)
     held = state.partial_time is not None and state.partial_time.slot == spec.name
-    week_held = state.partial_week is not None and state.partial_week.slot == spec.name
+    undayed_held = state.partial_date is not None and state.partial_date.slot == spec.name
     turn.set(**{spec.said: phrase}, **({"partial_time": None} if held else {}),
-             **({"partial_week": None} if week_held else {}))  # fmt: skip
+             **({"partial_date": None} if undayed_held else {}))  # fmt: skip
     _implied(turn, spec)
 
 
-_WEEK_WORDS = {"this": "this week", "next": "next week", "after-next": "the week after next"}
+_UNDAYED_WORDS = {"week this": "this week", "week next": "next week", "week after-next": "the week after next",
+                  "weekend this": "this weekend", "month this": "this month", "month next": "next month"}  # fmt: skip
 
 
-def _take_week(turn: Turn, spec: FormSlot, moment: Moment, timezone: str | None) -> None:
-    """ "next week": kept, and its day asked, not guessed (a week from today is rarely the day
-    meant); a time said with it waits for that day too."""
+def _take_partial(turn: Turn, spec: FormSlot, moment: Moment, timezone: str | None) -> None:
+    """ "next week", "in january": kept, and the day asked, not guessed (a week from today or
+    the 1st is rarely the day meant); a time said with it waits for that day too."""
     assert moment.date is not None
-    monday = week_start(moment.date, local_now(turn.now, timezone).date())
-    assert monday is not None
-    said = _WEEK_WORDS[moment.date.split()[-1]]
-    turn.set(partial_week=PartialWeek(slot=spec.name, monday=monday, said=said))
+    unit, start = partial_start(moment.date, local_now(turn.now, timezone).date())
+    said = _UNDAYED_WORDS.get(moment.date) or f"in {start:%B}"
+    turn.set(partial_date=PartialDate(slot=spec.name, unit=unit, start=start, said=said))
     if spec.needs_date and (moment.time is not None or moment.period is not None):
         qualifier = None if moment.time is None else moment.qualifier or "at"
         turn.set(partial_time=PartialTime(slot=spec.name, time=moment.time, qualifier=qualifier,

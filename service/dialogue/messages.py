@@ -174,7 +174,7 @@ def date_question(slot: SlotName, destination: str | None) -> str:
 
 
 def which_day(slot: SlotName, week: str, destination: str | None) -> str:
-    """Asked for a week said without its day ("next week")."""
+    """Asked for a week or month said without its day ("next week", "in January")."""
     if slot == "returning":
         return f"Which day {week} do you want to come back?"
     if slot == "departure":

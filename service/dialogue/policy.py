@@ -195,7 +195,7 @@ def _on_confirming(turn: Turn) -> bool:
             raise ValueError("a turn that books needs the new booking's reference")
         turn.actions.append(Book(turn.state.slots, turn.new_reference))
         turn.set(
-            status="booked", requested=None, failures={}, pending=None, partial_time=None, partial_week=None,
+            status="booked", requested=None, failures={}, pending=None, partial_time=None, partial_date=None,
             bookings=(*turn.state.bookings, turn.new_reference),
         )  # fmt: skip
         return True
@@ -227,8 +227,8 @@ def _finish(turn: Turn) -> None:
         turn.set(requested=state.pending.slot)
     elif (region_question := _ask_region(turn)) is not None:
         question = region_question
-    elif (week_question := _ask_week(turn)) is not None:
-        question = week_question
+    elif (day_question := _ask_day(turn)) is not None:
+        question = day_question
     else:
         missing = state.missing()
         if missing:
@@ -270,25 +270,25 @@ def _ask_region(turn: Turn) -> str | None:
     return turn.question or messages.which_city_in(regions[slot], destination=slot == "destination")
 
 
-def _ask_week(turn: Turn) -> str | None:
-    """ "Which day next week ...?" for a week said without its day, before the form's next
-    question. None: no week waits. "No", or more than ``REASKS_BEFORE_EXAMPLE`` answers in a
-    row that name no day, lets the week go; the form then asks its own question."""
-    week, u = turn.state.partial_week, turn.understood
-    if week is None:
+def _ask_day(turn: Turn) -> str | None:
+    """ "Which day next week ...?" for a week or month said without its day, before the form's
+    next question. None: none waits. "No", or more than ``REASKS_BEFORE_EXAMPLE`` answers in
+    a row that name no day, lets it go; the form then asks its own question."""
+    undayed, u = turn.state.partial_date, turn.understood
+    if undayed is None:
         return None
-    if turn.state.requested == week.slot and not turn.progress:
+    if turn.state.requested == undayed.slot and not turn.progress:
         refused = "no" in u.acts and not u.has_values
-        if refused or (turn.trouble and _fail(turn, "week") > REASKS_BEFORE_EXAMPLE):
+        if refused or (turn.trouble and _fail(turn, "day") > REASKS_BEFORE_EXAMPLE):
             if refused:
                 turn.notes.append(messages.OK)
-            turn.set(partial_week=None, failures={k: v for k, v in turn.state.failures.items() if k != "week"})
+            turn.set(partial_date=None, failures={k: v for k, v in turn.state.failures.items() if k != "day"})
             turn.question = None
             return None
-    _acknowledge(turn, asking=week.slot)
-    turn.set(status="collecting", requested=week.slot)
+    _acknowledge(turn, asking=undayed.slot)
+    turn.set(status="collecting", requested=undayed.slot)
     destination = turn.state.slots.destination
-    return turn.question or messages.which_day(week.slot, week.said, destination.city if destination else None)
+    return turn.question or messages.which_day(undayed.slot, undayed.said, destination.city if destination else None)
 
 
 def _acknowledge(turn: Turn, *, asking: SlotName) -> None:

@@ -15,7 +15,7 @@ from ..errors import StateError
 from .domain import City, Period, PlaceSlot, Qualifier, SlotName, Slots, Status
 from .form import missing
 
-__all__ = ["Choice", "DialogueState", "DidYouMean", "Option", "PartialTime", "PartialWeek", "Pending"]
+__all__ = ["Choice", "DialogueState", "DidYouMean", "Option", "PartialDate", "PartialTime", "Pending"]
 
 
 class _Part(BaseModel):
@@ -70,17 +70,20 @@ class PartialTime(_Part):
 
 
 # fields added to the state after conversations were stored without them, at their defaults
-_ADDED_LATER: dict[str, Any] = {"regions": {}, "partial_week": None}
+_ADDED_LATER: dict[str, Any] = {"regions": {}, "partial_date": None}
 
 
-class PartialWeek(_Part):
-    """A week said without its day ("next week") for a moment: its day is asked ("Which day next
-    week ...?"), and a weekday answered is read within that week, not as the coming one."""
+class PartialDate(_Part):
+    """A week, weekend or month said without its day ("next week", "in january") for a moment:
+    its day is asked ("Which day next week ...?"), and the day answered is read within it (a
+    weekday in that week, "the 15th" in that month), not as the coming one."""
 
     slot: Literal["arrival", "departure", "returning"] = "arrival"
-    monday: dt.date
+    unit: Literal["week", "month"]
+    start: dt.date
+    """The week's Monday, or the month's first day."""
     said: str
-    """The words it was said in ("next week"), for the question."""
+    """How it was said ("next week", "in January"), for the question."""
 
 
 class DialogueState(BaseModel):
@@ -95,7 +98,7 @@ class DialogueState(BaseModel):
     """The slot the bot's last question asked for: a bare answer fills it."""
     pending: Pending | None = None
     partial_time: PartialTime | None = None
-    partial_week: PartialWeek | None = None
+    partial_date: PartialDate | None = None
     regions: dict[PlaceSlot, str] = {}
     """A region said for an end of the trip ("out of Ohio", "to Texas"), whose city is still to
     be asked ("Which city in Ohio ...?"), by slot: both ends can be one, and the city answered

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from model import tokenize
-from service.dialogue.dates import day_in_week, find_moments, is_week, local_now, resolve_date, week_start
+from service.dialogue.dates import day_within, find_moments, is_partial, local_now, partial_start, resolve_date
 from tests.service.conftest import NOW  # Thursday, November 26, 2026, 10:00 UTC
 
 
@@ -171,17 +171,33 @@ def test_a_part_of_the_day_alone_is_no_moment(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "monday"),
+    ("text", "unit", "start"),
     [
-        ("next week", dt.date(2026, 11, 30)), ("sometime next week", dt.date(2026, 11, 30)),
-        ("early next week", dt.date(2026, 11, 30)), ("this week", dt.date(2026, 11, 23)),
-        ("the week after next", dt.date(2026, 12, 7)), ("next week in the morning", dt.date(2026, 11, 30)),
+        ("next week", "week", dt.date(2026, 11, 30)), ("sometime next week", "week", dt.date(2026, 11, 30)),
+        ("early next week", "week", dt.date(2026, 11, 30)), ("this week", "week", dt.date(2026, 11, 23)),
+        ("the week after next", "week", dt.date(2026, 12, 7)),
+        ("next week in the morning", "week", dt.date(2026, 11, 30)),
+        ("this weekend", "week", dt.date(2026, 11, 23)), ("over the weekend", "week", dt.date(2026, 11, 23)),
+        ("in january", "month", dt.date(2027, 1, 1)), ("sometime in march", "month", dt.date(2027, 3, 1)),
+        ("early january", "month", dt.date(2027, 1, 1)), ("in mid january", "month", dt.date(2027, 1, 1)),
+        ("in november", "month", dt.date(2026, 11, 1)),  # this month, while it lasts
+        ("next month", "month", dt.date(2026, 12, 1)), ("later this month", "month", dt.date(2026, 11, 1)),
     ],
 )  # fmt: skip
-def test_a_week_without_its_day_is_no_date_but_its_week(text: str, monday: dt.date) -> None:
+def test_a_week_or_month_without_its_day_is_no_date_but_where_the_day_is(
+    text: str, unit: str, start: dt.date
+) -> None:
     moment = _one(text)
-    assert moment.date is not None and is_week(moment.date)
-    assert resolve_date(moment.date, NOW) is None  # not a week from today: the day is asked
-    assert week_start(moment.date, NOW.date()) == monday
-    assert day_in_week("wednesday", monday) == monday + dt.timedelta(days=2)
-    assert day_in_week("december 2", monday) is None
+    assert moment.date is not None and is_partial(moment.date)
+    assert resolve_date(moment.date, NOW) is None  # not a week from today, nor the 1st: the day is asked
+    assert partial_start(moment.date, NOW.date()) == (unit, start)
+
+
+def test_the_day_answered_is_read_within_the_week_or_month() -> None:
+    monday, first = dt.date(2026, 11, 30), dt.date(2027, 2, 1)
+    assert day_within("wednesday", "week", monday) == dt.date(2026, 12, 2)
+    assert day_within("day 15", "week", monday) is None
+    assert day_within("day 15", "month", first) == dt.date(2027, 2, 15)
+    assert day_within("day 30", "month", first) is None  # no February 30th: read as said elsewhere
+    assert day_within("friday", "month", first) is None
+    assert find_moments(tokenize("i may go to boston")) == []  # "may" the verb is no month

@@ -340,9 +340,10 @@ def test_the_state_round_trips_through_json() -> None:
     older = {k: v for k, v in regions.to_json().items() if k != "regions"}  # a state stored before regions
     assert DialogueState.from_json(older).regions == {}
     # unused, the fields added later are not stored: the release before them reads the state
-    assert not {"regions", "partial_week"} & conversation.state.to_json().keys()
+    assert not {"regions", "partial_date"} & conversation.state.to_json().keys()
     week = converse("to boston next week").state
-    assert week.to_json()["partial_week"] == {"slot": "arrival", "monday": "2026-11-30", "said": "next week"}
+    stored = {"slot": "arrival", "unit": "week", "start": "2026-11-30", "said": "next week"}
+    assert week.to_json()["partial_date"] == stored
     assert DialogueState.from_json(week.to_json()) == week
     assert conversation.state.turns == 2
 
@@ -401,10 +402,10 @@ def test_a_week_without_its_day_asks_the_day_and_reads_the_answer_within_that_we
     assert asked.state.slots.arrival is None
     assert asked.reply == "Which day the week after next do you need to arrive in Boston?"
     answered = converse("wednesday", state=asked.state)  # the coming Wednesday is December 2
-    assert arrival(answered) == ("2026-12-09", None, None) and answered.state.partial_week is None
+    assert arrival(answered) == ("2026-12-09", None, None) and answered.state.partial_date is None
     assert converse("december 20th", state=asked.state).state.slots.arrival.date == dt.date(2026, 12, 20)
     refused = converse("no", state=asked.state)  # the week goes; the form asks its own question
-    assert refused.state.partial_week is None and refused.reply == "OK. When do you need to arrive in Boston?"
+    assert refused.state.partial_date is None and refused.reply == "OK. When do you need to arrive in Boston?"
     morning = converse("to boston next week in the morning", "friday")
     assert morning.state.slots.arrival.date == dt.date(2026, 12, 4) and morning.state.slots.arrival.period == "morning"
 
@@ -414,4 +415,12 @@ def test_a_return_said_as_a_week_asks_its_day() -> None:
     assert asked.reply.endswith("Which day next week do you want to come back?")
     answered = converse("friday", state=asked.state)
     assert answered.state.slots.returning.date == dt.date(2026, 12, 4)
-    assert converse("make it one way", state=asked.state).state.partial_week is None
+    assert converse("make it one way", state=asked.state).state.partial_date is None
+
+
+def test_a_month_without_its_day_asks_the_day_and_reads_the_answer_in_that_month() -> None:
+    asked = converse("to boston sometime in february")
+    assert asked.reply == "Which day in February do you need to arrive in Boston?"
+    assert converse("the 3rd", state=asked.state).state.slots.arrival.date == dt.date(2027, 2, 3)  # not December 3
+    weekend = converse("to boston this weekend", "sunday")
+    assert weekend.state.slots.arrival.date == dt.date(2026, 11, 29)
