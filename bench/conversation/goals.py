@@ -1,4 +1,4 @@
-"""The customers' goals: what each wants booked and how they say it, in seventeen kinds.
+"""The customers' goals: what each wants booked and how they say it, in eighteen kinds.
 
 Written for this benchmark, not drawn from any test set: the places are real places and
 the phrasings are the ways people type to a booking assistant (other names, airports,
@@ -38,6 +38,7 @@ KINDS = {
     "getaways": "an island, resort or park for a city",
     "reasons": "a reason before the city or run into it",
     "weeks": "a week or month for a date (\"next week\")",
+    "casual": "times, dates and airports typed casually (\"5ish\", \"Chicago Midway\")",
 }
 # the names customers travel under (every goal has one): many scripts, accents, hyphens, apostrophes
 NAMES = [
@@ -511,12 +512,13 @@ def goals(now: dt.datetime, seed: int = 7) -> list[Goal]:
     made = [goal if goal.kind == "flows" else replace(goal, traveller=NAMES[i % len(NAMES)])
             for i, goal in enumerate(made)]  # fmt: skip
     from .asides import asides  # they build on this module's calendar and places
+    from .casual import casual
     from .getaways import getaways
     from .reasons import reasons
     from .regions import regions
     from .trips import names, party, trips
     from .weeks import weeks
 
-    for family in (trips, party, names, regions, asides, getaways, reasons, weeks):
+    for family in (trips, party, names, regions, asides, getaways, reasons, weeks, casual):
         made.extend(family(cal, random.Random(f"{seed}-{family.__name__}")))
     return made

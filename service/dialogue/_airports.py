@@ -78,6 +78,8 @@ AREAS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("Menorca", "ES", ("MAH",), ("minorca",)),
     ("Crete", "GR", ("HER", "CHQ"), ()),
     ("Algarve", "PT", ("FAO",), ()),
+    ("Bay Area", "US", ("SFO", "OAK", "SJC"), ("san francisco bay area", "sf bay area")),
+    ("Twin Cities", "US", ("MSP",), ()),
 )
 
 # Names people use that GeoNames' other names lack: name -> (city, country). GeoNames already
@@ -93,6 +95,7 @@ COLLOQUIAL: dict[str, tuple[str, str]] = {
     "the big easy": ("New Orleans", "US"),
     "big easy": ("New Orleans", "US"),
     "frisco": ("San Francisco", "US"),
+    "kc": ("Kansas City", "US"),
 }
 
 # Everyday names for countries, beside the ISO names.

@@ -19,10 +19,15 @@ MONTH_NAMES = ("", "january", "february", "march", "april", "may", "june", "july
 PERIOD_WORDS: dict[str, Period] = {p: p for p in ("morning", "afternoon", "evening", "night")}
 
 
+_ONE_WORD_PERIODS: dict[str, Period] = {"midmorning": "morning", "mid-morning": "morning", "midafternoon": "afternoon",
+                                        "mid-afternoon": "afternoon", "mid-evening": "evening"}  # fmt: skip
+
+
 def spoken(words: list[str]) -> list[str]:
     """Clock words and qualified parts of the day, rewritten in place (positions kept):
-    "half past 4" -> "4:30", "a quarter to 9" -> "8:45"; "early morning" and "in the late
-    afternoon" -> a part of the day ("@morning" marks one said without "in the")."""
+    "half past 4" -> "4:30", "a quarter to 9" -> "8:45"; "early morning", "mid-morning",
+    "first thing" and "in the late afternoon" -> a part of the day ("@morning" marks one said
+    without "in the")."""
     words = list(words)
     n = len(words)
     for i in range(n):
@@ -37,7 +42,11 @@ def spoken(words: list[str]) -> list[str]:
                 words[i : i + 3] = ["", "", f"{h}:{minutes:02d}"]
                 if i > 0 and words[i - 1] == "a":
                     words[i - 1] = ""
-        if word in {"early", "late"}:
+        if word in _ONE_WORD_PERIODS:  # "mid-morning"
+            words[i] = "@" + _ONE_WORD_PERIODS[word]
+        if word == "first" and words[i + 1 : i + 2] == ["thing"]:  # "first thing (in the morning)"
+            words[i], words[i + 1] = "", "" if tuple(words[i + 2 : i + 5]) == ("in", "the", "morning") else "@morning"
+        if word in {"early", "late", "mid"} or word == "mid-":
             rest = words[i + 1 : i + 4]
             if rest[:1] and rest[0] in PERIOD_WORDS:  # "early morning"
                 words[i], words[i + 1] = "", "@" + rest[0]
@@ -74,10 +83,11 @@ for _phrase, _holiday in _PUBLIC_HOLIDAYS.items():
     DAYS_BY_FIRST_WORD.setdefault(_phrase[0], []).append((_phrase, f"holiday {_holiday}"))
 for _found in DAYS_BY_FIRST_WORD.values():
     _found.sort(key=lambda pair: -len(pair[0]))  # "christmas eve" before "christmas"
-UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
+UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "fortnight": 14, "fortnights": 14}
 COUNTS = {"a": 1, "an": 1, "one": 1}
 _SHIFT_UNITS = {"day": dt.timedelta(days=1), "days": dt.timedelta(days=1), "hour": dt.timedelta(hours=1),
                 "hours": dt.timedelta(hours=1), "week": dt.timedelta(days=7), "weeks": dt.timedelta(days=7),
+                "fortnight": dt.timedelta(days=14),
                 "minutes": dt.timedelta(minutes=1)}  # fmt: skip
 
 

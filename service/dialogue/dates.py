@@ -83,6 +83,7 @@ _QUALIFIERS: dict[tuple[str, ...], Qualifier] = {
     ("earlier", "than"): "before",
     ("later", "than"): "after",
     ("sometime", "around"): "around",
+    ("in", "time", "for"): "by",
     ("at", "around"): "around",
     ("at", "about"): "around",
     ("by",): "by",
@@ -124,6 +125,12 @@ _PERIODS = frozenset({("in", "the", "morning"), ("in", "the", "afternoon"), ("in
 _GLUE = frozenset({"on", "the", ",", "of", "in", "this", "morning", "afternoon", "evening", "night"})
 _ORDINAL = re.compile(r"^(\d{1,2})(st|nd|rd|th)$")
 _HOUR = re.compile(r"^(\d{1,2})(?::([0-5]\d))?$")
+# a clock time typed as one token the tokenizer leaves whole: "8.30", "8.30am", "5ish", "5:30ish"
+_TYPED = re.compile(r"^(\d{1,2})(?:[:.]([0-5]\d))?(am|pm)?(ish)?$")
+_MILITARY = re.compile(r"^([01]\d|2[0-3])([0-5]\d)$")  # "1700", "0830": only after "at", "by", ...
+# meals said for a time, after "by", "around", "in time for" ...: (time, the words that say it)
+_MEALS = {("lunchtime",): 12, ("lunch", "time"): 12, ("lunch",): 12, ("dinnertime",): 18, ("dinner", "time"): 18,
+          ("dinner",): 18, ("suppertime",): 18, ("supper",): 18}  # fmt: skip
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR = re.compile(r"^(19|20)\d{2}$")
 _MAX_WORDS = 4
@@ -262,6 +269,34 @@ def day_within(phrase: str, unit: Literal["week", "month"], start: dt.date) -> d
     return None
 
 
+_MONTH_PARTS = frozenset({"end", "beginning", "start", "middle"})
+_WEEK_ORDINALS = frozenset({"1st", "2nd", "3rd", "4th", "first", "second", "third", "fourth", "last"})
+
+
+def _month_part_at(words: list[str], i: int) -> tuple[int, str] | None:
+    """A part of a month said without its day ("the end of the month", "the first week of
+    january", "mid-january"): (end, the month's phrase for ``partial_start``)."""
+    n = len(words)
+    if words[i].startswith("mid-") and words[i][4:] in _MONTHS:
+        return i + 1, f"month {_MONTHS[words[i][4:]]}"
+    j = i + (words[i] == "the")
+    j += j < n and words[j] == "very"
+    if tuple(words[j + 1 : j + 2]) == ("of",) and words[j] in _MONTH_PARTS:
+        j += 2
+    elif tuple(words[j + 1 : j + 3]) == ("week", "of") and words[j] in _WEEK_ORDINALS:
+        j += 3
+    else:
+        return None
+    target = tuple(words[j : j + 2])
+    if target in {("the", "month"), ("this", "month")}:
+        return j + 2, "month this"
+    if target == ("next", "month"):
+        return j + 2, "month next"
+    if j < n and words[j] in _MONTHS:
+        return j + 1, f"month {_MONTHS[words[j]]}"
+    return None
+
+
 def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
     """A date starting at ``words[i]``: (end, phrase for ``resolve_date``)."""
     n = len(words)
@@ -269,12 +304,17 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
         return None
     at = _skip_empty(words, i + 1)
     word = words[i]
+    part = _month_part_at(words, i)
+    if part is not None:  # "the end of the month", "the first week of january": that month, the day asked
+        return part
     for phrase, meaning in DAYS_BY_FIRST_WORD.get(word, ()):
         if tuple(words[i : i + len(phrase)]) == phrase:
             return i + len(phrase), meaning
     many = count(word)
-    if many == 1 and i + 3 < n and words[i + 1] == "week" and words[i + 2] == "from" and words[i + 3] in _WEEKDAYS:
-        return i + 4, f"after-next {_WEEKDAY_NAMES[_WEEKDAYS[words[i + 3]]]}"  # "a week from friday"
+    if many is not None and i + 3 < n and words[i + 1] in UNITS and words[i + 2] in {"from", "after"} \
+            and words[i + 3] in _WEEKDAYS:  # fmt: skip
+        days = many * UNITS[words[i + 1]]  # "a week from friday", "two weeks from friday": after the coming one
+        return i + 4, f"plus-{days} {_WEEKDAY_NAMES[_WEEKDAYS[words[i + 3]]]}"
     if many is not None and i + 3 < n and words[i + 1] in UNITS and words[i + 2] == "from" \
             and words[i + 3] in {"today", "now", "tomorrow"}:  # fmt: skip
         days = many * UNITS[words[i + 1]] + (words[i + 3] == "tomorrow")
@@ -365,14 +405,42 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
     return None
 
 
-def _time_at(words: list[str], i: int, qualified: bool) -> tuple[int, dt.time] | None:
-    """A time of day starting at ``words[i]``: (end, time). Bare hours count only after a qualifier."""
+def _time_at(words: list[str], i: int, qualified: bool) -> tuple[int, dt.time, bool] | None:
+    """A time of day starting at ``words[i]``: (end, time, whether it was said as approximate:
+    "5ish", "noonish", "lunchtime"). Bare hours, typed forms ("8.30", "1700") and meals count
+    only after a qualifier ("at", "by", "around", "in time for")."""
     word = words[i]
-    if word in {"noon", "midday"}:
-        return i + 1, dt.time(12, 0)
+    if word in {"noon", "midday", "noonish"}:
+        return i + 1, dt.time(12, 0), word == "noonish"
     if word == "midnight":
-        return i + 1, dt.time(0, 0)
+        return i + 1, dt.time(0, 0), False
+    if qualified:
+        for phrase, hour in _MEALS.items():
+            if tuple(words[i : i + len(phrase)]) == phrase:
+                return i + len(phrase), dt.time(hour, 0), True
+        military = _MILITARY.match(word)
+        if military and words[i + 1 : i + 2] != ["/"]:
+            end = i + 2 if words[i + 1 : i + 2] in (["hours"], ["hrs"]) else i + 1
+            return end, dt.time(int(military.group(1)), int(military.group(2))), False
     match = _HOUR.match(word)
+    typed = None if match else _TYPED.match(word)
+    if typed is not None:  # "8.30am", "5ish": read as the words they stand for
+        hour, minutes, half, ish = typed.groups()
+        said_half = words[i + 1 : i + 2] in (["am"], ["pm"])
+        if not (half or ish or qualified or said_half) or int(hour) > 23:
+            return None
+        if half:
+            if not 1 <= int(hour) <= 12:
+                return None
+            end, text = i + 1, f"{hour}:{minutes or '00'} {half}"
+        else:
+            rewritten = [*words[:i], f"{hour}:{minutes}" if minutes else hour, *words[i + 1 :]]
+            spoken = _spoken_time(rewritten, i, int(hour), int(minutes or 0), bool(minutes), True)
+            if spoken is None:
+                return None
+            end, text = spoken
+        time = _read_time(text)
+        return None if time is None else (end, time, bool(ish))
     if not match or int(match.group(1)) > 23:
         return None
     spoken = _spoken_time(words, i, int(match.group(1)), int(match.group(2) or 0), bool(match.group(2)), qualified)
@@ -380,7 +448,7 @@ def _time_at(words: list[str], i: int, qualified: bool) -> tuple[int, dt.time] |
         return None
     end, text = spoken
     time = _read_time(text)
-    return None if time is None else (end, time)
+    return None if time is None else (end, time, False)
 
 
 def _spoken_time(
@@ -450,7 +518,7 @@ def find_moments(tokens: Sequence[str]) -> list[Moment]:
         if (date is not None or time is not None) and period is None:
             comma = j < len(words) and words[j] == ","
             # "tomorrow morning", "june 2nd, in the evening"; after a time only "in the ...": "at 9 in the morning"
-            after = _period_at(words, j + comma, bare=time is None)
+            after = _period_at(words, _skip_empty(words, j + comma), bare=time is None)
             if after is not None:
                 j, period = after
         if time is not None and period is not None:
@@ -500,7 +568,12 @@ def _piece(
     qualified = qualifier is not None or (i > 0 and words[i - 1] == "it")  # "make it 9"
     time = _time_at(words, i, qualified=qualified)
     if time is not None:
-        return start, time[0], None, time[1], qualifier, None
+        end, clock, approximate = time
+        if approximate and qualifier in (None, "at"):  # "at 5ish", "at lunchtime": around then
+            qualifier = "around"
+        return start, end, None, clock, qualifier, None
+    if qualifier == "after" and words[i] == "work":  # "after work": after five in the afternoon
+        return start, i + 1, None, dt.time(17, 0), qualifier, None
     if words[i] == "this" and i + 1 < len(words) and words[i + 1] in PERIOD_WORDS:
         return start, i + 2, "today", None, qualifier, PERIOD_WORDS[words[i + 1]]  # "this evening"
     date = _date_at(words, i)
@@ -594,8 +667,10 @@ def _weekday(weekday: int, mode: str, today: dt.date) -> dt.date:
     if ahead == 0:
         ahead = 7
     coming = today + dt.timedelta(days=ahead)
-    if mode == "after-next":  # "monday after next", "a week from friday": a week after the coming one
+    if mode == "after-next":  # "monday after next": a week after the coming one
         return coming + dt.timedelta(days=7)
+    if mode.startswith("plus-"):  # "two weeks from friday": so many days after the coming one
+        return coming + dt.timedelta(days=int(mode[5:]))
     if mode == "next" and coming.isocalendar()[:2] == today.isocalendar()[:2]:
         coming += dt.timedelta(days=7)
     return coming

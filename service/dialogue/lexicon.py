@@ -74,6 +74,7 @@ FILLERS = frozenset(
         "actually", "maybe", "instead", "rather", "then", "there", "oh", "ok", "okay", "sorry", "how", "about",
         "what", "where", "when", "which", "one", "ones", "yes", "no", "not", "city", "airport", "somewhere", "place",
         "morning", "afternoon", "evening", "night", "early", "late", "day", "time", "date", "week", "soon", "asap",
+        "days", "weeks", "weekend", "month", "months", "fortnight", "couple", "few",
         "sometime", "also", "another", "too", "again", "new", "change", "switch", "mean", "meant", "said",
         "say", "only", "really", "here", "wait", "fine", "alright", "great", "cool", "oops", "umm", "back",
         "return", "returning", "come", "coming", "if", "possible", "preferably", "ideally", "with",

@@ -222,6 +222,9 @@ class Gazetteer:
         found = self._lookup(key)
         if found is not None:
             return found
+        code = self.city_airport(key)
+        if code is not None:  # "london heathrow", "new york jfk": that airport of the city
+            return Resolved(self._airport_place(code))
         words = key.split()
         for cut in range(len(words) - 1, 0, -1):
             city, where = " ".join(words[:cut]), " ".join(words[cut:]).removeprefix("in ")
@@ -338,7 +341,24 @@ class Gazetteer:
 
     def is_place(self, text: str) -> bool:
         key = normalise(text)
-        return key in self._names or key in self._others or key in self._regions or key in self._airport_names
+        return key in self._names or key in self._others or key in self._regions or key in self._airport_names \
+            or self.city_airport(key) is not None  # fmt: skip
+
+    def city_airport(self, key: str) -> str | None:
+        """The code of the airport a city is named with ("london heathrow", "chicago o'hare airport",
+        "new york jfk"): the airport's name or code after the city's, one of that city's airports."""
+        key = normalise(key)
+        key = next((key.removesuffix(s) for s in (" international airport", " airport") if key.endswith(s)), key)
+        words = key.split()
+        for cut in range(len(words) - 1, 0, -1):
+            city, rest = " ".join(words[:cut]), " ".join(words[cut:])
+            codes = self._all_airport_names.get(rest, []) + ([rest.upper()] if len(rest) == 3 else [])
+            codes += [c for place, _ in self._names.get(rest, ()) for c in place.airports]  # "orly", a town
+            served = {code for place, _ in self._candidates(city) for code in place.airports}
+            code = next((c for c in codes if c in served), None)
+            if code is not None:
+                return code
+        return None
 
     def is_region(self, text: str) -> bool:
         return normalise(text) in self._regions

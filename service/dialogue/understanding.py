@@ -250,7 +250,7 @@ def _merge(tokens: Sequence[str], mentions: list[PlaceMention], found: list[tupl
                 continue
         joined.append(mention)
     kept: list[PlaceMention] = []
-    for mention in (_with_region_code(tokens, m) for m in joined):
+    for mention in (_with_airport(tokens, _with_region_code(tokens, m)) for m in joined):
         last = kept[-1] if kept else None
         if last is not None and last.start <= mention.start and mention.end <= last.end:
             # the code a city was widened over ("seattle wa", only "wa" tagged): part of it, no place of its own
@@ -259,6 +259,19 @@ def _merge(tokens: Sequence[str], mentions: list[PlaceMention], found: list[tupl
             continue
         kept.append(mention)
     return kept
+
+
+def _with_airport(tokens: Sequence[str], mention: PlaceMention) -> PlaceMention:
+    """ "Chicago Midway", "New York JFK", "London Heathrow airport": one of the city's airports
+    named after it is that airport, not a second place (whatever the tagger made of its name)."""
+    if mention.airport_code:
+        return mention
+    for size in (3, 2, 1):
+        after = tokens[mention.end : mention.end + size]
+        if len(after) == size and not any(t in _PUNCTUATION for t in after) \
+                and gazetteer().city_airport(" ".join([mention.text, *after])) is not None:  # fmt: skip
+            return replace(mention, text=" ".join([mention.text, *after]), end=mention.end + size)
+    return mention
 
 
 def _with_region_code(tokens: Sequence[str], mention: PlaceMention) -> PlaceMention:

@@ -52,6 +52,10 @@ def _one(text: str):
         ("saturday this week", dt.date(2026, 11, 28)),
         ("the week after next, on wednesday", dt.date(2026, 12, 9)),
         ("the monday of the week after next", dt.date(2026, 12, 7)),
+        # counted in weeks or fortnights from a weekday or today
+        ("two weeks from friday", dt.date(2026, 12, 11)),  # was the coming Friday: "weeks" was dropped
+        ("a fortnight from today", dt.date(2026, 12, 10)),  # was today
+        ("in a fortnight", dt.date(2026, 12, 10)),
     ],
 )
 def test_dates_are_read_relative_to_the_clock(text: str, expected: dt.date) -> None:
@@ -75,11 +79,25 @@ def test_dates_are_read_relative_to_the_clock(text: str, expected: dt.date) -> N
         ("at nine o'clock", dt.time(9, 0), "at"),
         ("by 5", dt.time(17, 0), "by"),  # a bare flight hour: 1-6 is the afternoon
         ("make it nine am", dt.time(9, 0), None),
+        # typed as in a text message: dotted, run together, on the 24-hour clock, approximate
+        ("at 8.30am", dt.time(8, 30), "at"), ("at 8.30 am", dt.time(8, 30), "at"), ("by 6.45", dt.time(18, 45), "by"),
+        ("at 14.30", dt.time(14, 30), "at"), ("at 1700", dt.time(17, 0), "at"), ("by 0830 hours", dt.time(8, 30), "by"),
+        ("at 5ish", dt.time(17, 0), "around"), ("5:30ish", dt.time(17, 30), "around"),
+        ("at noonish", dt.time(12, 0), "around"),
+        # a meal or the working day for its hour
+        ("by lunchtime", dt.time(12, 0), "by"), ("at lunch time", dt.time(12, 0), "around"),
+        ("in time for dinner", dt.time(18, 0), "by"), ("around dinner time", dt.time(18, 0), "around"),
+        ("after work", dt.time(17, 0), "after"),
     ],
 )
 def test_times_and_their_qualifiers(text: str, time: dt.time, qualifier: str | None) -> None:
     moment = _one(text)
     assert (moment.date, moment.time, moment.qualifier) == (None, time, qualifier)
+
+
+@pytest.mark.parametrize("text", ["it costs 8.50", "flight 1700 to boston", "in 2027", "lunch in boston", "work trip"])
+def test_typed_numbers_and_meals_need_a_time_word(text: str) -> None:
+    assert [m.time for m in find_moments(tokenize(text))] == []
 
 
 def test_a_date_and_a_time_make_one_moment() -> None:
@@ -113,7 +131,8 @@ def test_numbers_and_words_that_are_not_dates(text: str) -> None:
     [
         ("to slc on the 6th of january, my first time flying", ["january 6"]),  # "first" was the 1st
         ("second time here, to boston on may 3", ["may 3"]), ("arriving first thing in the morning", [None]),
-        ("first week of june", []), ("the first", ["day 1"]), ("on the twenty first", ["day 21"]),
+        ("first week of june", ["month 6"]),  # a week of june: june, its day asked
+        ("the first", ["day 1"]), ("on the twenty first", ["day 21"]),
         ("first of may", ["may 1"]), ("june fourteenth", ["june 14"]), ("5th please", ["day 5"]),
     ],
 )
@@ -157,6 +176,9 @@ def test_impossible_days_are_skipped() -> None:
         ("tomorrow morning at 5", "tomorrow", dt.time(5, 0), None),  # not a flight's 5 pm
         ("tomorrow morning at 5 pm", "tomorrow", dt.time(17, 0), None),  # what was said stands
         ("9 in the evening", None, dt.time(21, 0), None),
+        ("first thing tomorrow", "tomorrow", None, "morning"),
+        ("friday, first thing in the morning", "friday", None, "morning"),
+        ("tomorrow mid-morning", "tomorrow", None, "morning"), ("friday mid afternoon", "friday", None, "afternoon"),
     ],
 )
 def test_parts_of_the_day(text: str, date: str | None, time: dt.time | None, period: str | None) -> None:
@@ -182,6 +204,12 @@ def test_a_part_of_the_day_alone_is_no_moment(text: str) -> None:
         ("early january", "month", dt.date(2027, 1, 1)), ("in mid january", "month", dt.date(2027, 1, 1)),
         ("in november", "month", dt.date(2026, 11, 1)),  # this month, while it lasts
         ("next month", "month", dt.date(2026, 12, 1)), ("later this month", "month", dt.date(2026, 11, 1)),
+        # a part of a month: the month, its day asked
+        ("at the end of the month", "month", dt.date(2026, 11, 1)),
+        ("the beginning of next month", "month", dt.date(2026, 12, 1)),
+        ("the first week of january", "month", dt.date(2027, 1, 1)),
+        ("the last week of march", "month", dt.date(2027, 3, 1)),
+        ("at the very end of may", "month", dt.date(2027, 5, 1)), ("mid-february", "month", dt.date(2027, 2, 1)),
     ],
 )  # fmt: skip
 def test_a_week_or_month_without_its_day_is_no_date_but_where_the_day_is(

@@ -66,6 +66,7 @@ def test_cities_resolve_to_name_airports_and_zone(said: str, city: str, airports
         ("antigua", ("ANU",)),  # the island, not the town in Guatemala, which flies from Guatemala City
         ("park city", ("SLC",)),  # the resort in Utah, not a nickname of Bridgeport
         ("palma", ("PMI",)), ("jackson", ("JAN",)),  # the towns keep their own names
+        ("the bay area", ("SFO", "OAK", "SJC")), ("twin cities", ("MSP",)), ("kc", ("MCI",)),
     ],
 )  # fmt: skip
 def test_the_names_people_use(said: str, airports: tuple) -> None:
@@ -85,6 +86,21 @@ def test_the_names_people_use(said: str, airports: tuple) -> None:
 def test_an_airport_named_books_that_airport(said: str, airport: str, city: str) -> None:
     place = _resolved(said)
     assert (place.name, place.airports) == (city, (airport,))
+
+
+@pytest.mark.parametrize(
+    ("said", "airport", "city"),
+    [
+        ("london heathrow", "LHR", "London"), ("chicago midway", "MDW", "Chicago"), ("new york jfk", "JFK", "New York"),
+        ("paris orly", "ORY", "Paris"),  # Orly is also a town: its airport is the one meant
+        ("tokyo narita airport", "NRT", "Tokyo"), ("chicago o'hare international airport", "ORD", "Chicago"),
+    ],
+)  # fmt: skip
+def test_a_city_with_one_of_its_airports_books_that_airport(said: str, airport: str, city: str) -> None:
+    place = _resolved(said)
+    assert (place.name, place.airports) == (city, (airport,))
+    assert gazetteer().city_airport("boston jfk") is None  # not Boston's: no airport of the city
+    assert gazetteer().city_airport("london") is None
 
 
 def test_codes_book_their_airport_and_scheduled_service_is_required() -> None:

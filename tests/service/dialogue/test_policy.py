@@ -102,6 +102,9 @@ ONE_MESSAGE = [
     ("one [more|fromloc.city_name|0.45] please", {}, "collecting", 'I don\'t know a place called "more"'),
     ("one [more|fromloc.city_name] please: austin on feb 6th", {"destination": "Austin",
      "arrival": ("2027-02-06", None, None)}, "collecting", 'I don\'t know a place called "more"'),
+    # a vague count of days or weeks, tagged a city: no place, and no date either, so the date is asked
+    ("to [boston|toloc.city_name] in a couple of [weeks|city_name]", {"destination": "Boston"}, "collecting",
+     "When do you need to arrive in Boston?"),
     # the tagger found the state code, not the city before it
     ("seattle [wa|toloc.state_code|0.19]", {"destination": "Seattle"}, "collecting", "arrive in Seattle"),
     ("to austin [texas|toloc.state_name|0.49]", {"destination": "Austin"}, "collecting", "arrive in Austin"),

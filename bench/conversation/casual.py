@@ -1,0 +1,102 @@
+"""The goals of times, dates and airports typed casually: "at 5ish", "1700", "by lunchtime",
+"a fortnight from today", "the end of the month", "Chicago Midway".
+
+People type a time as they would write it in a text ("8.30am", "1700", "5ish"), name it by
+a meal or their day ("by lunchtime", "after work", "first thing"), count in fortnights, and
+name an airport after its city ("London Heathrow", "New York JFK"). Dropping such a time
+books a day without it (a correction); reading "Chicago Midway" as Chicago books the wrong
+airport; "the end of the month" names no day, so the day must be asked, not guessed.
+Each reading is the ordinary one: a meal is around its hour (lunch at noon, dinner at six),
+"after work" after five in the afternoon, "first thing" the morning.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import random
+from collections.abc import Iterator
+
+from .goals import NAMES, US, _Calendar, _goal, _place
+from .model import Goal, Moment, Place
+
+__all__ = ["casual"]
+
+
+def casual(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
+    """Each phrasing once, with a plain American destination (or the airport named)."""
+    t = dt.time
+    number = 0
+
+    def goal(destination: Place, arrival: Moment, opening: str, answer: str | None, **more: object) -> Goal:
+        nonlocal number
+        said = {"destination"} | ({"arrival"} if answer is None else set())
+        said |= {"origin"} if "origin" in more else set()
+        made = _goal("casual", number, destination, arrival, [opening], answer or "", said,
+                     traveller=NAMES[(number + 3) % len(NAMES)], **more)  # fmt: skip
+        number += 1
+        return made
+
+    # a time typed or named casually, on a date said plainly
+    times = [
+        ("to {d} on {date} by lunchtime", t(12, 0), "by", None),
+        ("to {d} on {date}, arriving at 5ish", t(17, 0), "around", None),
+        ("to {d} on {date} at 1700", t(17, 0), "at", None),
+        ("a flight to {d} on {date}, landing at 0830 hours", t(8, 30), "at", None),
+        ("to {d} on {date} at 8.30am", t(8, 30), "at", None),
+        ("i need to be in {d} by 6.45pm on {date}", t(18, 45), "by", None),
+        ("to {d} first thing on {date}", None, None, "morning"),
+        ("to {d} on {date} after work", t(17, 0), "after", None),
+        ("to {d} on {date} in time for dinner", t(18, 0), "by", None),
+        ("to {d} on {date} around dinner time", t(18, 0), "around", None),
+        ("fly me to {d} on {date} at noonish", t(12, 0), "around", None),
+        ("to {d} mid-morning on {date}", None, None, "morning"),
+        ("to {d} on {date}, mid afternoon", None, None, "afternoon"),
+        ("to {d} on {date} at 14.30", t(14, 30), "at", None),
+        ("to {d} on {date} at 3ish", t(15, 0), "around", None),
+    ]  # fmt: skip
+    for shape, time, qualifier, period in times:
+        airport, city = rng.choice(US)
+        date, said_date = cal.plain()
+        yield goal(_place(airport, city), Moment(date, time, qualifier, period),
+                   shape.format(d=city, date=said_date), None)  # fmt: skip
+
+    # a date counted in fortnights or weeks from a weekday, or a part of a month (its day asked)
+    friday, sunday = cal.weekday(4), cal.weekday(6)
+    last = calendar.monthrange(cal.today.year, cal.today.month)[1]
+    month_end = cal.today.replace(day=last)
+    next_first = month_end + dt.timedelta(days=1)
+    dates: list[tuple[str, dt.date, str | None]] = [
+        ("to {d} two weeks from friday", friday + dt.timedelta(days=14), None),
+        ("to {d} a fortnight from today", cal.after(14), None),
+        ("a flight to {d} in a fortnight", cal.after(14), None),
+        ("to {d} a week from sunday", sunday + dt.timedelta(days=7), None),
+        ("to {d} the first week of january", cal.next_date(1, 5), "the 5th"),
+        ("i need to get to {d} at the end of the month", month_end, f"the {last}{'st' if last == 31 else 'th'}"),
+        ("to {d} at the beginning of next month", next_first.replace(day=2), "on the 2nd"),
+        ("to {d} mid-february", cal.next_date(2, 15), "the 15th"),
+        ("to {d} the last week of march", cal.next_date(3, 28), "march 28"),
+    ]  # fmt: skip
+    for shape, date, answer in dates:
+        airport, city = rng.choice(US)
+        yield goal(_place(airport, city), Moment(date), shape.format(d=city), answer)
+
+    # an airport named after its city ("London Heathrow"): that airport, not the city's others
+    airports = [
+        ("LHR", "London Heathrow"), ("MDW", "Chicago Midway"), ("JFK", "New York JFK"), ("ORY", "Paris Orly"),
+        ("NRT", "Tokyo Narita"), ("IAD", "Washington Dulles"), ("MXP", "Milan Malpensa"),
+        ("LGW", "London Gatwick"), ("LGA", "New York LaGuardia"),
+    ]  # fmt: skip
+    for code, said in airports:
+        date, said_date = cal.plain()
+        place = Place(airport=code, said=said, answer=said, exact=True)
+        yield goal(place, Moment(date), f"{rng.choice(['to', 'a flight to', 'fly me to'])} {said} on {said_date}", None)
+    date, said_date = cal.plain()
+    airport, city = rng.choice([c for c in US if c[0] not in ("IAH", "HOU")])
+    yield goal(_place(airport, city), Moment(date), f"from Houston Hobby to {city} on {said_date}", None,
+               origin=Place(airport="HOU", said="Houston Hobby", answer="Houston Hobby", exact=True))  # fmt: skip
+
+    # everyday names of an area or a city that no list carries
+    for code, said in [("SFO", "the Bay Area"), ("MSP", "the Twin Cities"), ("MCI", "KC")]:
+        date, said_date = cal.plain()
+        yield goal(_place(code, said), Moment(date), f"to {said} on {said_date}", None)
