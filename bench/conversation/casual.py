@@ -3,7 +3,8 @@
 
 People type a time as they would write it in a text ("8.30am", "1700", "5ish"), name it by
 a meal or their day ("by lunchtime", "after work", "first thing"), count in fortnights, and
-name an airport after its city ("London Heathrow", "New York JFK"). Dropping such a time
+name an airport after its city ("London Heathrow", "New York JFK"); a return may be
+counted from the arrival ("back two weeks later"). Dropping such a time
 books a day without it (a correction); reading "Chicago Midway" as Chicago books the wrong
 airport; "the end of the month" names no day, so the day must be asked, not guessed.
 Each reading is the ordinary one: a meal is around its hour (lunch at noon, dinner at six),
@@ -16,6 +17,7 @@ import calendar
 import datetime as dt
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 
 from .goals import NAMES, US, _Calendar, _goal, _place
 from .model import Goal, Moment, Place
@@ -100,3 +102,13 @@ def casual(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
     for code, said in [("SFO", "the Bay Area"), ("MSP", "the Twin Cities"), ("MCI", "KC")]:
         date, said_date = cal.plain()
         yield goal(_place(code, said), Moment(date), f"to {said} on {said_date}", None)
+
+    # a return counted from the arrival ("back two weeks later"): nothing to move yet, so the days count from it
+    for shape, days in [("from {o} to {d} on {date}, back two weeks later", 14),
+                        ("a round trip from {o} to {d} on {date}, returning a fortnight later", 14),
+                        ("from {o} to {d} on {date} and back 3 days later", 3)]:  # fmt: skip
+        (oa, oc), (da, dc) = rng.sample(US, 2)
+        date, said_date = cal.plain()
+        made = goal(_place(da, dc), Moment(date), shape.format(o=oc, d=dc, date=said_date), None,
+                    origin=_place(oa, oc), returning=Moment(date + dt.timedelta(days=days)))  # fmt: skip
+        yield replace(made, said=made.said | {"returning"})

@@ -416,12 +416,27 @@ def _reread(turn: Turn, spec: FormSlot) -> None:
         turn.set_slot(spec.name, moved)
 
 
+def _take_counted(turn: Turn, spec: FormSlot, date: dt.date) -> None:
+    value = spec.value(date=date, time=None, qualifier=None, period=None)
+    if not _acceptable(turn, spec, value, _zone(turn, spec)):
+        return
+    turn.take(spec.name, value)
+    turn.set(**{spec.said: date.isoformat()})  # type: ignore[arg-type]
+    _implied(turn, spec)
+
+
 def _shift_moment(turn: Turn, spec: FormSlot, mention: MomentMention) -> None:
     """ "a day earlier", "an hour later": the moment already chosen, moved."""
     shift = mention.moment.shift
     assert shift is not None and spec.said is not None
     current: MomentValue | None = getattr(turn.state.slots, spec.name)
     if current is None or current.date is None:
+        start = getattr(turn.state.slots, spec.counts_from) if spec.counts_from is not None else None
+        if start is not None and start.date is not None and shift > dt.timedelta(0) \
+                and not shift % dt.timedelta(days=1):  # fmt: skip
+            # "back two weeks later": nothing to move, so the days count from the arrival
+            _take_counted(turn, spec, start.date + shift)
+            return
         turn.problem(messages.nothing_to_move(spec.name))
         return
     if shift % dt.timedelta(days=1):  # hours or minutes: the time moves, and the date with it past midnight

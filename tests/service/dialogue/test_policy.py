@@ -427,3 +427,13 @@ def test_a_month_without_its_day_asks_the_day_and_reads_the_answer_in_that_month
     assert converse("the 3rd", state=asked.state).state.slots.arrival.date == dt.date(2027, 2, 3)  # not December 3
     weekend = converse("to boston this weekend", "sunday")
     assert weekend.state.slots.arrival.date == dt.date(2026, 11, 29)
+
+
+def test_a_return_counted_from_the_arrival() -> None:
+    said = converse("from denver to boston on december 5th, back two weeks later")
+    assert said.state.slots.returning.date == dt.date(2026, 12, 19) and said.state.slots.trip == "round_trip"
+    assert "can't move it" not in said.reply
+    fortnight = converse("to boston on saturday, coming back a fortnight later")
+    assert fortnight.state.slots.returning.date == dt.date(2026, 12, 12)
+    nothing = converse("to boston", "back a week later")  # no arrival to count from: nothing is guessed
+    assert nothing.state.slots.returning is None and "can't move it" in nothing.reply
