@@ -4,7 +4,8 @@
 People type a time as they would write it in a text ("8.30am", "1700", "5ish"), name it by
 a meal or their day ("by lunchtime", "after work", "first thing"), count in fortnights, and
 name an airport after its city ("London Heathrow", "New York JFK"); a return may be
-counted from the arrival ("back two weeks later"). Dropping such a time
+counted from the arrival ("back two weeks later"), and a date word is misspelt as often
+as not ("tommorow", "febuary"). Dropping such a time
 books a day without it (a correction); reading "Chicago Midway" as Chicago books the wrong
 airport; "the end of the month" names no day, so the day must be asked, not guessed.
 Each reading is the ordinary one: a meal is around its hour (lunch at noon, dinner at six),
@@ -102,6 +103,20 @@ def casual(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
     for code, said in [("SFO", "the Bay Area"), ("MSP", "the Twin Cities"), ("MCI", "KC")]:
         date, said_date = cal.plain()
         yield goal(_place(code, said), Moment(date), f"to {said} on {said_date}", None)
+
+    # date words misspelt or texted: "febuary 3rd" must not be the next 3rd of any month
+    tuesday, thursday, saturday = cal.weekday(1), cal.weekday(3), cal.weekday(5)
+    typos: list[tuple[str, Moment]] = [
+        ("to {d} tommorow", Moment(cal.after(1))), ("fly me to {d} on wendesday", Moment(cal.weekday(2))),
+        ("to {d} on febuary 3rd", Moment(cal.next_date(2, 3))),
+        ("a flight to {d} on decmber 20", Moment(cal.next_date(12, 20))),
+        ("to {d} thrusday evening", Moment(thursday, period="evening")), ("to {d} on saturdy", Moment(saturday)),
+        ("to {d} 2morrow", Moment(cal.after(1))), ("i need to get to {d} on januray 9", Moment(cal.next_date(1, 9))),
+        ("to {d} on tuesdy at 5ish", Moment(tuesday, t(17, 0), "around")),
+    ]  # fmt: skip
+    for shape, moment in typos:
+        airport, city = rng.choice(US)
+        yield goal(_place(airport, city), moment, shape.format(d=city), None)
 
     # a return counted from the arrival ("back two weeks later"): nothing to move yet, so the days count from it
     for shape, days in [("from {o} to {d} on {date}, back two weeks later", 14),

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -37,7 +38,7 @@ from .domain import Period, Qualifier
 
 __all__ = [
     "Moment", "calendar_phrase", "day_within", "find_moments", "is_partial", "local_now", "partial_start",
-    "resolve_date", "week_start", "zone",
+    "resolve_date", "spelled", "week_start", "zone",
 ]  # fmt: skip
 
 _MONTHS = {
@@ -172,6 +173,39 @@ def _dated(words: Sequence[str], i: int, size: int) -> bool:
     after = next((w for w in words[i + size :] if w != ""), None)
     return (before is None and after is None) or before in _DAY_LEADS or before in _MONTHS \
         or after in _MONTHS or after == "of"  # fmt: skip
+
+
+# the date words people misspell, and the ones they shorten past recognition, for ``spelled``
+_DATE_WORDS = (*MONTH_NAMES[1:], *_WEEKDAY_NAMES, "tomorrow", "today", "tonight", "morning", "afternoon", "evening")
+_TEXTED = {"2morrow": "tomorrow", "2moro": "tomorrow", "2morow": "tomorrow", "tmr": "tomorrow", "tmw": "tomorrow",
+           "tonite": "tonight", "2nite": "tonight", "2day": "today"}  # fmt: skip
+
+
+def spelled(tokens: Sequence[str], keep: Callable[[str], bool] = lambda word: False) -> list[str]:
+    """Misspelt date words as meant ("tommorow", "wendesday", "febuary", "2morrow"), one token
+    for one, so positions still match. A misspelt month is worse than none: its day alone
+    reads as the next such day of any month ("febuary 3rd" was January 3rd). Only close
+    spellings with the same first letter and length count, never a plural ("mondays") nor a
+    word ``keep`` vouches for (a place: "Augusta", "Marche")."""
+    words = list(tokens)
+    for i, word in enumerate(words):
+        meant = _meant(word)
+        if meant is not None and (word in _TEXTED or not keep(word)):
+            words[i] = meant
+    return words
+
+
+@lru_cache(maxsize=8192)
+def _meant(word: str) -> str | None:
+    """The date word a word misspells, if any (remembered: the same words come back all day)."""
+    if word in _TEXTED:
+        return _TEXTED[word]
+    if len(word) < 5 or not word.isalpha() or word in _DATE_WORDS:
+        return None
+    close = difflib.get_close_matches(word, _DATE_WORDS, n=1, cutoff=0.85)
+    if close and close[0][0] == word[0] and abs(len(close[0]) - len(word)) <= 1 and word != close[0] + "s":
+        return close[0]
+    return None
 
 
 def _numbers(tokens: Sequence[str]) -> list[str]:

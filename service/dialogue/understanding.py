@@ -34,7 +34,7 @@ from typing import Literal
 from model import Parse
 
 from . import lexicon
-from .dates import Moment, find_moments
+from .dates import Moment, find_moments, spelled
 from .direction import negated, place_role, vouched
 from .domain import SlotName
 from .form import CONFIDENCE_FLOOR, READERS
@@ -409,13 +409,14 @@ def understand(parse: Parse, *, text: str | None = None, asked: SlotName | None 
     tags = list(parse.tags) or ["O"] * len(tokens)
     references, taken = [], []
     for i, token in enumerate(tokens):
-        if _REFERENCE.match(token) and re.search(r"\d", token) and re.search(r"[a-z]", token):
+        if _REFERENCE.match(token) and re.search(r"\d", token) and re.search(r"[a-z]", token) \
+                and spelled([token]) == [token]:  # fmt: skip ("2morrow" is no booking reference)
             references.append(token.upper())
             taken.append((i, i + 1))
     values = _values(parse, [a for a, _ in taken], text, asked)
     taken += [(f.start, f.end) for f in values]
     unclaimed = [t if not _covered(taken, i, i + 1) else "\0" for i, t in enumerate(tokens)]
-    all_moments = find_moments(unclaimed)
+    all_moments = find_moments(spelled(unclaimed, keep=gazetteer().is_place))  # "tommorow", "febuary"
     moments = [m for m in all_moments if not negated(tokens, m.start)]
     taken += [(m.start, m.end) for m in all_moments]
     tagged = _tagged_places(parse, taken)

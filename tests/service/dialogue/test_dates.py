@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from model import tokenize
-from service.dialogue.dates import day_within, find_moments, is_partial, local_now, partial_start, resolve_date
+from service.dialogue.dates import day_within, find_moments, is_partial, local_now, partial_start, resolve_date, spelled
 from tests.service.conftest import NOW  # Thursday, November 26, 2026, 10:00 UTC
 
 
@@ -229,3 +229,24 @@ def test_the_day_answered_is_read_within_the_week_or_month() -> None:
     assert day_within("day 30", "month", first) is None  # no February 30th: read as said elsewhere
     assert day_within("friday", "month", first) is None
     assert find_moments(tokenize("i may go to boston")) == []  # "may" the verb is no month
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("tommorow", "tomorrow"), ("tomorow", "tomorrow"), ("2morrow", "tomorrow"), ("tonite", "tonight"),
+        ("wendesday", "wednesday"), ("thrusday", "thursday"), ("saturdy", "saturday"), ("febuary", "february"),
+        ("decmber", "december"), ("januray", "january"), ("agust", "august"),
+    ],
+)  # fmt: skip
+def test_misspelt_date_words_are_read_as_meant(text: str, meant: str) -> None:
+    assert spelled(["to", "boston", text]) == ["to", "boston", meant]
+
+
+def test_words_near_a_date_word_that_are_no_misspelling_stay() -> None:
+    # plurals, longer words, other first letters, and places the caller vouches for
+    words = ["mondays", "augustus", "match", "sundae", "money", "marche", "augusta"]
+    assert spelled(words, keep=lambda word: word in {"marche", "augusta"}) == words
+    # "febuary 3rd" was the next 3rd of any month (January 3rd): now February's
+    [moment] = find_moments(spelled(tokenize("on febuary 3rd")))
+    assert resolve_date(moment.date, NOW) == dt.date(2027, 2, 3)
