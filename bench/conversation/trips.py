@@ -98,6 +98,10 @@ _PARTY = [
     ("with my wife and 3 kids", 2, 3, "economy", None, None, False),
     ("for 4 passengers on southwest", 4, 0, "economy", "WN", "southwest", False),
     ("business class on air france please", 1, 0, "business", "AF", "air france", False),
+    ("me plus 2 kids", 1, 2, "economy", None, None, False),
+    ("for myself and my partner", 2, 0, "economy", None, None, False),
+    ("me, my wife and the baby", 2, 1, "economy", None, None, False),
+    ("me + 1 kid, premium economy", 1, 1, "premium_economy", None, None, False),
 ]  # fmt: skip
 
 

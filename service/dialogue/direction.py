@@ -24,7 +24,8 @@ for _phrases, _role in (
      "starting in|start in|starting from|leaving from|departing from|depart at|depart from|departing at|"
      "departure city is|departure city|departure is|origin is|origin city is|origin city|origin|origin to|"
      "home is|coming from|from|out of|flying out of|leave|leaving|depart|departing|starting at|"
-     "from city is|the origin to|origin should be", "origin"),
+     "from city is|the origin to|origin should be|home airport is|home airport|local airport is|nearest airport is|"
+     "closest airport is", "origin"),
     ("to|into|arrive in|arriving in|arrive at|arriving at|land in|land at|landing in|landing at|reach|visit|"
      "visiting|towards|toward|destination is|destination|destination city is|destination to|the destination to|"
      "ending in|end in|end up in|be in|be at|in|arrive|arriving|going to|heading to|home to|get to|"
@@ -36,7 +37,7 @@ _AFTER: dict[tuple[str, ...], Role] = {
     ("is", "my", "goal"): "destination", ("is", "my", "destination"): "destination",
     ("is", "the", "destination"): "destination", ("is", "where", "i'm", "going"): "destination",
     ("is", "my", "origin"): "origin", ("is", "where", "i'm", "flying", "from"): "origin",
-    ("is", "where", "i", "live"): "origin", ("is", "home"): "origin",
+    ("is", "where", "i", "live"): "origin", ("is", "home"): "origin", ("is", "my", "home", "airport"): "origin",
 }  # fmt: skip
 _LONGEST = max(len(p) for p in _BEFORE)
 NEGATIONS = frozenset({"not", "instead of", "rather than"})

@@ -79,7 +79,7 @@ FILLERS = frozenset(
         "say", "only", "really", "here", "wait", "fine", "alright", "great", "cool", "oops", "umm", "back",
         "return", "returning", "come", "coming", "if", "possible", "preferably", "ideally", "with",
         # who travels, said of someone else ("she has to fly to denver": "she" is no Shenyang, SHE)
-        "he", "she", "her", "his", "him", "they", "them", "their", "your", "wants",
+        "he", "she", "her", "his", "him", "they", "them", "their", "your", "wants", "myself", "ourselves",
     ]
 )
 

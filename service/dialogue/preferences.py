@@ -109,6 +109,7 @@ _ADULT_UNITS = frozenset({"adult", "adults", "grown-ups", "grownups", "people", 
                           "seats", "seat", "pax"})  # fmt: skip
 _CHILD_UNITS = frozenset({"child", "children", "kid", "kids", "infant", "infants", "baby", "babies", "minor",
                           "minors", "toddler", "toddlers", "son", "sons", "daughter", "daughters"})  # fmt: skip
+_ONE_CHILD = frozenset({"child", "kid", "infant", "baby", "toddler", "son", "daughter"})
 _COMPANIONS = frozenset(
     {
         "wife",
@@ -247,9 +248,9 @@ def read_travellers(words: Words) -> list[Found]:
 def _owned(words: Words, i: int) -> bool:
     """ "my wife", "our two kids", "and 2 children": a person the speaker brings along."""
     before = words.at(i - 1)
-    if before in ("my", "our"):
+    if before in ("my", "our") or (before == "the" and words.tokens[i] in _ONE_CHILD):  # "and the baby"
         return True
-    return _number(before) is not None and words.at(i - 2) in ("my", "our", "and", "with")
+    return _number(before) is not None and words.at(i - 2) in ("my", "our", "and", "with", "plus", "+")
 
 
 def _companions(words: Words) -> tuple[tuple[int, int], list[int]] | None:

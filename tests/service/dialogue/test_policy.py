@@ -105,6 +105,11 @@ ONE_MESSAGE = [
     # a vague count of days or weeks, tagged a city: no place, and no date either, so the date is asked
     ("to [boston|toloc.city_name] in a couple of [weeks|city_name]", {"destination": "Boston"}, "collecting",
      "When do you need to arrive in Boston?"),
+    # an airport called home is the origin; "myself" is no place
+    ("my home airport is den, going to [austin|toloc.city_name] on the 12th", {"origin": "Denver",
+     "destination": "Austin", "arrival": ("2026-12-12", None, None)}, "collecting", "from Denver (DEN)"),
+    ("to [austin|toloc.city_name] for [myself|toloc.city_name] and my partner", {"destination": "Austin"},
+     "collecting", "2 adults"),
     # the tagger found the state code, not the city before it
     ("seattle [wa|toloc.state_code|0.19]", {"destination": "Seattle"}, "collecting", "arrive in Seattle"),
     ("to austin [texas|toloc.state_name|0.49]", {"destination": "Austin"}, "collecting", "arrive in Austin"),

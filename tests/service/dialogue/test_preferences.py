@@ -37,6 +37,9 @@ def values(text: str, asked: str | None = None) -> dict[str, object]:
         ("because my daughter had a baby", {}),  # why the trip is, not who flies
         ("we are expecting a baby", {}),
         ("me and a baby", {"travellers": Travellers(adults=1, children=1)}),
+        ("me plus 2 kids", {"travellers": Travellers(adults=1, children=2)}),  # was "no adult"
+        ("me + 2 kids", {"travellers": Travellers(adults=1, children=2)}),
+        ("me, my wife and the baby", {"travellers": Travellers(adults=2, children=1)}),  # the baby was left out
         ("for 5 days", {}),
         ("for 2 pm", {}),
         ("in business class", {"cabin": "business"}),
