@@ -5,7 +5,8 @@ People type a time as they would write it in a text ("8.30am", "1700", "5ish"), 
 a meal or their day ("by lunchtime", "after work", "first thing"), count in fortnights, and
 name an airport after its city ("London Heathrow", "New York JFK"); a return may be
 counted from the arrival ("back two weeks later"), and a date word is misspelt as often
-as not ("tommorow", "febuary"). Dropping such a time
+as not ("tommorow", "febuary"); two days offered ("the 10th or 11th") are the customer's to
+choose, so the bot must ask which, not pick one. Dropping such a time
 books a day without it (a correction); reading "Chicago Midway" as Chicago books the wrong
 airport; "the end of the month" names no day, so the day must be asked, not guessed.
 Each reading is the ordinary one: a meal is around its hour (lunch at noon, dinner at six),
@@ -117,6 +118,24 @@ def casual(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
     for shape, moment in typos:
         airport, city = rng.choice(US)
         yield goal(_place(airport, city), moment, shape.format(d=city), None)
+
+    # two days offered for one arrival: asked which, not picked; the first flight is the morning
+    def coming(day: int) -> dt.date:
+        month = cal.today.replace(day=1) if cal.today.day < day else (month_end + dt.timedelta(days=1))
+        return month.replace(day=day)
+
+    for shape, moment, answer in [
+        ("to {d} on the 10th or 11th", Moment(coming(10)), "the 10th"),
+        ("i want to fly to {d} between the 14th and the 16th", Moment(coming(15)), "the 15th"),
+        ("to {d} on the 20th or maybe the 21st", Moment(coming(21)), "on the 21st"),
+    ]:
+        airport, city = rng.choice(US)
+        yield goal(_place(airport, city), moment, shape.format(d=city), answer)
+    for shape, period in [("to {d} on the first flight on {date}", "morning"),
+                          ("my first flight ever! to {d} on {date}", None)]:  # fmt: skip
+        airport, city = rng.choice(US)
+        date, said_date = cal.plain()
+        yield goal(_place(airport, city), Moment(date, period=period), shape.format(d=city, date=said_date), None)
 
     # a return counted from the arrival ("back two weeks later"): nothing to move yet, so the days count from it
     for shape, days in [("from {o} to {d} on {date}, back two weeks later", 14),

@@ -19,6 +19,7 @@ MONTH_NAMES = ("", "january", "february", "march", "april", "may", "june", "july
 PERIOD_WORDS: dict[str, Period] = {p: p for p in ("morning", "afternoon", "evening", "night")}
 
 
+_OWNERS = frozenset({"my", "our", "your", "his", "her", "their"})
 _ONE_WORD_PERIODS: dict[str, Period] = {"midmorning": "morning", "mid-morning": "morning", "midafternoon": "afternoon",
                                         "mid-afternoon": "afternoon", "mid-evening": "evening"}  # fmt: skip
 
@@ -26,7 +27,7 @@ _ONE_WORD_PERIODS: dict[str, Period] = {"midmorning": "morning", "mid-morning": 
 def spoken(words: list[str]) -> list[str]:
     """Clock words and qualified parts of the day, rewritten in place (positions kept):
     "half past 4" -> "4:30", "a quarter to 9" -> "8:45"; "early morning", "mid-morning",
-    "first thing" and "in the late afternoon" -> a part of the day ("@morning" marks one said
+    "first thing", "the first flight" and "in the late afternoon" -> a part of the day ("@morning" marks one said
     without "in the")."""
     words = list(words)
     n = len(words)
@@ -44,6 +45,10 @@ def spoken(words: list[str]) -> list[str]:
                     words[i - 1] = ""
         if word in _ONE_WORD_PERIODS:  # "mid-morning"
             words[i] = "@" + _ONE_WORD_PERIODS[word]
+        # "the first flight tomorrow" (not "my first flight"): the morning
+        if word in {"first", "earliest"} and words[i + 1 : i + 2] == ["flight"] \
+                and (i == 0 or words[i - 1] not in _OWNERS):  # fmt: skip
+            words[i], words[i + 1] = "", "@morning"
         if word == "first" and words[i + 1 : i + 2] == ["thing"]:  # "first thing (in the morning)"
             words[i], words[i + 1] = "", "" if tuple(words[i + 2 : i + 5]) == ("in", "the", "morning") else "@morning"
         if word in {"early", "late", "mid"} or word == "mid-":

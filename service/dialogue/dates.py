@@ -171,6 +171,8 @@ def _dated(words: Sequence[str], i: int, size: int) -> bool:
     "first of may"), not "my first time flying" or "first thing in the morning"."""
     before = next((w for w in reversed(words[:i]) if w != ""), None)
     after = next((w for w in words[i + size :] if w != ""), None)
+    if after in {"flight", "flights", "class", "time", "thing"}:  # "the first flight", "the first class"
+        return False
     return (before is None and after is None) or before in _DAY_LEADS or before in _MONTHS \
         or after in _MONTHS or after == "of"  # fmt: skip
 

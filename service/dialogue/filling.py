@@ -43,7 +43,10 @@ def fill(turn: Turn) -> None:
         _loose_place(turn, u.loose[0])
     for spec in MOMENT_SLOTS:
         said = [m for m in u.moments if _moment_slot(turn, m) == spec.name and m.moment.shift is None]
-        if said:
+        days = _two_days(turn, spec, said) if len(said) >= 2 else None
+        if days is not None:  # "the 12th or 13th": which is not ours to pick
+            turn.problem(messages.two_days(spec.name, *days))
+        elif said:
             _take_moment(turn, spec, said[-1])
         shifts = [m for m in u.moments if _moment_slot(turn, m) == spec.name and m.moment.shift is not None]
         if shifts:
@@ -51,6 +54,29 @@ def fill(turn: Turn) -> None:
     _drop_what_no_longer_applies(turn)
     if not u.has_values and not u.loose and u.leftover:
         _unexplained(turn, " ".join(u.leftover))
+
+
+_EITHER = frozenset({"or", ",", "maybe", "possibly", "perhaps"})
+
+
+def _two_days(turn: Turn, spec: FormSlot, said: list[MomentMention]) -> tuple[dt.date, dt.date, bool] | None:
+    """Two dates offered for one moment ("on the 12th or 13th", "between the 12th and the 15th"):
+    (the first, the second, whether a range); None when the second just replaces the first
+    ("the 12th, sorry, the 13th")."""
+    first, second = said[-2].moment, said[-1].moment
+    if first.date is None or second.date is None or is_partial(first.date) or is_partial(second.date):
+        return None
+    tokens = turn.understood.tokens
+    gap = [t for t in tokens[first.end : second.start] if t not in {"the", "on"}]
+    between = "between" in tokens[max(0, first.start - 2) : first.start + 1] and gap == ["and"]
+    if not between and not (gap and "or" in gap and set(gap) <= _EITHER):
+        return None
+    current: MomentValue | None = getattr(turn.state.slots, spec.name)
+    timezone = _zone(turn, spec)
+    dates = [_read_date(turn, spec, m.date, current, timezone) for m in (first, second)]  # type: ignore[arg-type]
+    if dates[0] is None or dates[1] is None or dates[0] == dates[1]:
+        return None
+    return dates[0], dates[1], between
 
 
 def _moment_slot(turn: Turn, mention: MomentMention) -> str:

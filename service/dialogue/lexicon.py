@@ -80,6 +80,7 @@ FILLERS = frozenset(
         "return", "returning", "come", "coming", "if", "possible", "preferably", "ideally", "with",
         # who travels, said of someone else ("she has to fly to denver": "she" is no Shenyang, SHE)
         "he", "she", "her", "his", "him", "they", "them", "their", "your", "wants", "myself", "ourselves",
+        "ever",  # "my first flight ever": no Evere (another name of it in GeoNames)
     ]
 )
 

@@ -242,6 +242,13 @@ def contradiction(kind: str, other: dt.date) -> str:
 _MOMENT_NAMES = {"arrival": "arrival", "departure": "departure", "returning": "return"}
 
 
+def two_days(slot: str, first: dt.date, second: dt.date, between: bool) -> str:
+    """Said when two days were offered for one moment: the bot books one, and does not pick it."""
+    offered = f"between {describe_date(first)} and {describe_date(second)}" if between else \
+        f"{describe_date(first)} or {describe_date(second)}"  # fmt: skip
+    return f"You said {offered}: I need one day for your {_MOMENT_NAMES[slot]}."
+
+
 def nothing_to_move(slot: str) -> str:
     return f"I don't have a date for your {_MOMENT_NAMES[slot]} yet, so I can't move it. When is it?"
 

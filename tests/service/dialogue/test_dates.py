@@ -179,6 +179,9 @@ def test_impossible_days_are_skipped() -> None:
         ("first thing tomorrow", "tomorrow", None, "morning"),
         ("friday, first thing in the morning", "friday", None, "morning"),
         ("tomorrow mid-morning", "tomorrow", None, "morning"), ("friday mid afternoon", "friday", None, "afternoon"),
+        ("the first flight tomorrow", "tomorrow", None, "morning"),
+        ("friday, earliest flight", "friday", None, "morning"),
+        ("my first flight, on friday", "friday", None, None),  # a first time flying, not a time of day
     ],
 )
 def test_parts_of_the_day(text: str, date: str | None, time: dt.time | None, period: str | None) -> None:

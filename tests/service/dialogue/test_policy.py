@@ -442,3 +442,17 @@ def test_a_return_counted_from_the_arrival() -> None:
     assert fortnight.state.slots.returning.date == dt.date(2026, 12, 12)
     nothing = converse("to boston", "back a week later")  # no arrival to count from: nothing is guessed
     assert nothing.state.slots.returning is None and "can't move it" in nothing.reply
+
+
+def test_two_days_offered_for_one_moment_are_asked_about_not_picked() -> None:
+    either = converse("to boston on the 12th or 13th")
+    assert either.state.slots.arrival is None
+    assert either.reply.startswith("You said Saturday, December 12, 2026 or Sunday, December 13, 2026")
+    assert either.reply.endswith("When do you need to arrive in Boston?")
+    assert converse("the 13th", state=either.state).state.slots.arrival.date == dt.date(2026, 12, 13)
+    ranged = converse("to boston between the 12th and the 15th")
+    assert ranged.state.slots.arrival is None and "between Saturday, December 12" in ranged.reply
+    # a second date that replaces the first, or a departure beside the arrival, is no choice
+    assert converse("to boston on the 12th, sorry, the 13th").state.slots.arrival.date == dt.date(2026, 12, 13)
+    both = converse("leave on december 3rd and arrive in boston on december 4th")
+    assert both.state.slots.arrival.date == dt.date(2026, 12, 4)
