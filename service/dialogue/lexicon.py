@@ -30,11 +30,13 @@ ACT_PHRASES: dict[str, tuple[tuple[str, ...], ...]] = {
             "yes", "yeah", "yep", "yup", "ya", "y", "sure", "correct", "right", "ok", "okay", "confirm",
             "confirmed", "book it", "go ahead", "sounds good", "perfect", "absolutely", "please do",
             "that's right", "thats right", "exactly", "affirmative", "do it",
+            "looks good", "looks great", "looks right", "looks fine", "looks correct", "all good", "all correct",
+            "sounds great", "that works", "works for me", "sure thing", "good to go", "lgtm", "👍", "👌", "✅",
         )
     ),
     "no": tuple(
         tuple(p.split())
-        for p in ("no", "nope", "nah", "n", "not quite", "wrong", "incorrect", "not right", "negative")
+        for p in ("no", "nope", "nah", "n", "not quite", "wrong", "incorrect", "not right", "negative", "👎")
     ),
     "cancel": tuple(
         tuple(p.split())

@@ -177,6 +177,12 @@ def test_a_correction_changes_only_its_slot(correction: str, changed: dict) -> N
     assert not any(isinstance(a, Book) for a in after.actions)
 
 
+@pytest.mark.parametrize("text", ["looks good", "all good 👍", "👍", "that works", "sounds great, thanks"])
+def test_everyday_yes_books(text: str) -> None:
+    confirming = converse("to boston on december 10th", NAME)
+    assert converse(text, state=confirming.state).state.status == "booked"  # "looks good" was a place unknown
+
+
 def test_yes_books_and_no_asks_what_to_change() -> None:
     confirming = converse("to boston on december 10th", NAME)
     no = converse("no", state=confirming.state)
