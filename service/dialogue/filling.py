@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 
 from . import messages
 from .dates import Moment, calendar_phrase, day_within, is_partial, local_now, partial_start, resolve_date, zone
+from .direction import CORRECTION_WORDS
 from .domain import City, PlaceSlot
 from .form import CONFIDENCE_FLOOR, FORM, MOMENT_SLOTS, FormSlot, MomentValue, Problem, form_slot
 from .places import Ambiguous, Place, Region, Resolution, Resolved, Unknown, gazetteer
@@ -188,6 +190,9 @@ def _assign_places(turn: Turn) -> dict[PlaceSlot, PlaceMention]:
     Boston" the tagger makes both destinations, and the customer means Boston.
     """
     places = turn.understood.places
+    asked = turn.state.requested
+    if asked in ("origin", "destination") and len(places) == 1 and _against_the_question(turn, places[0], asked):
+        places = (replace(places[0], role=None),)  # "my home town, denver" to "Where are you flying from?"
     assigned: dict[PlaceSlot, PlaceMention] = {}
     for mention in places:
         if mention.role is None:
@@ -203,6 +208,20 @@ def _assign_places(turn: Turn) -> dict[PlaceSlot, PlaceMention]:
     if bare and target not in assigned:
         assigned[target] = bare[0]
     return assigned
+
+
+def _against_the_question(turn: Turn, mention: PlaceMention, asked: PlaceSlot) -> bool:
+    """Whether only the tagger sends the answer to the other end, which is already filled: no
+    cue word says so and no correction word ("actually", "I meant") either. The question asked
+    says more than the tagger's guess then; an answer with its cue ("to Denver") still moves
+    the other end."""
+    other = getattr(turn.state.slots, mention.role) if mention.role in ("origin", "destination") else None
+    return (
+        mention.role not in (None, asked)
+        and not mention.cued
+        and other is not None
+        and not any(t in CORRECTION_WORDS for t in turn.understood.tokens)
+    )
 
 
 def _known(mention: PlaceMention) -> bool:

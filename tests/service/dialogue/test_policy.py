@@ -462,3 +462,12 @@ def test_two_days_offered_for_one_moment_are_asked_about_not_picked() -> None:
     assert converse("to boston on the 12th, sorry, the 13th").state.slots.arrival.date == dt.date(2026, 12, 13)
     both = converse("leave on december 3rd and arrive in boston on december 4th")
     assert both.state.slots.arrival.date == dt.date(2026, 12, 4)
+
+
+def test_an_answer_the_tagger_sends_to_the_other_end_follows_the_question() -> None:
+    asked = converse("a round trip to boston on december 12th, back on the 20th")
+    assert asked.reply.endswith("Where are you flying from?")
+    answered = converse("my home town, [denver|toloc.city_name]", state=asked.state)  # was: to Denver
+    assert city(answered, "origin") == "Denver" and city(answered, "destination") == "Boston"
+    moved = converse("[to|O] [denver|toloc.city_name]", state=asked.state)  # a cue word still moves the other end
+    assert city(moved, "destination") == "Denver" and city(moved, "origin") is None
