@@ -102,6 +102,8 @@ _PARTY = [
     ("for myself and my partner", 2, 0, "economy", None, None, False),
     ("me, my wife and the baby", 2, 1, "economy", None, None, False),
     ("me + 1 kid, premium economy", 1, 1, "premium_economy", None, None, False),
+    ("with 3 friends", 4, 0, "economy", None, None, False),
+    ("family trip, with my grandparents", 3, 0, "economy", None, None, False),
 ]  # fmt: skip
 
 

@@ -83,6 +83,7 @@ FILLERS = frozenset(
         # who travels, said of someone else ("she has to fly to denver": "she" is no Shenyang, SHE)
         "he", "she", "her", "his", "him", "they", "them", "their", "your", "wants", "myself", "ourselves",
         "ever",  # "my first flight ever": no Evere (another name of it in GeoNames)
+        "family",  # "family trip to orlando": the tagger's origin
     ]
 )
 

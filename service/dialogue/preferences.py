@@ -144,6 +144,16 @@ _COMPANIONS = frozenset(
         "parents",
         "niece",
         "nephew",
+        # several of one kind, counted ("with 3 friends", "and my two colleagues")
+        "friends",
+        "colleagues",
+        "coworkers",
+        "co-workers",
+        "brothers",
+        "sisters",
+        "cousins",
+        "grandparents",
+        "buddies",
     }
 )
 _NOT_PEOPLE = frozenset(
@@ -262,7 +272,7 @@ def _companions(words: Words) -> tuple[tuple[int, int], list[int]] | None:
         return None
     adults, children = 1, 0
     for i in owned:
-        count = _number(words.at(i - 1)) or (2 if tokens[i] == "parents" else 1)
+        count = _number(words.at(i - 1)) or (2 if tokens[i] in ("parents", "grandparents") else 1)
         if tokens[i] in _CHILD_UNITS:
             children += count
         else:

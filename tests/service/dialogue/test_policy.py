@@ -110,6 +110,8 @@ ONE_MESSAGE = [
      "destination": "Austin", "arrival": ("2026-12-12", None, None)}, "collecting", "from Denver (DEN)"),
     ("to [austin|toloc.city_name] for [myself|toloc.city_name] and my partner", {"destination": "Austin"},
      "collecting", "2 adults"),
+    ("[family|fromloc.city_name] trip to [austin|toloc.city_name]", {"destination": "Austin"}, "collecting",
+     "When do you need to arrive in Austin?"),
     # the tagger found the state code, not the city before it
     ("seattle [wa|toloc.state_code|0.19]", {"destination": "Seattle"}, "collecting", "arrive in Seattle"),
     ("to austin [texas|toloc.state_name|0.49]", {"destination": "Austin"}, "collecting", "arrive in Austin"),

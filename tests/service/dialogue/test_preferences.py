@@ -39,6 +39,9 @@ def values(text: str, asked: str | None = None) -> dict[str, object]:
         ("me and a baby", {"travellers": Travellers(adults=1, children=1)}),
         ("me plus 2 kids", {"travellers": Travellers(adults=1, children=2)}),  # was "no adult"
         ("me + 2 kids", {"travellers": Travellers(adults=1, children=2)}),
+        ("with 3 friends", {"travellers": Travellers(adults=4)}),  # was no count: one adult
+        ("with my two colleagues", {"travellers": Travellers(adults=3)}),
+        ("with my grandparents", {"travellers": Travellers(adults=3)}),
         ("me, my wife and the baby", {"travellers": Travellers(adults=2, children=1)}),  # the baby was left out
         ("for 5 days", {}),
         ("for 2 pm", {}),
