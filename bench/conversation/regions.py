@@ -67,3 +67,11 @@ def regions(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
                     {"destination", "arrival"}, origin=_place(oa, oc, oregion),
                     traveller=NAMES[number % len(NAMES)])  # fmt: skip
         number += 1
+    # a state said as one ("washington state", "the state of new york"): the state, not the city of its name
+    for airport, city, region, said in [("SEA", "Seattle", "Washington", "Washington state"),
+                                        ("ALB", "Albany", "New York", "the state of New York"),
+                                        ("GEG", "Spokane", "Washington", "the state of Washington")]:  # fmt: skip
+        date, said_date = cal.plain()
+        yield _goal("regions", number, _place(airport, city, region), Moment(date), [f"fly to {said} on {said_date}"],
+                    f"on {said_date}", {"destination", "arrival"}, traveller=NAMES[number % len(NAMES)])  # fmt: skip
+        number += 1

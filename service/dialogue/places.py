@@ -219,6 +219,9 @@ class Gazetteer:
         for suffix in (" international airport", " airport", " intl", " international"):
             if key.endswith(suffix) and key[: -len(suffix)] in self._all_airport_names:  # "logan airport"
                 return Resolved(self._airport_place(self._all_airport_names[key[: -len(suffix)]][0]))
+        region = self._state_of(key)
+        if region is not None:  # "washington state", "the state of washington": not the city
+            return Region(region)
         found = self._lookup(key)
         if found is not None:
             return found
@@ -342,7 +345,13 @@ class Gazetteer:
     def is_place(self, text: str) -> bool:
         key = normalise(text)
         return key in self._names or key in self._others or key in self._regions or key in self._airport_names \
-            or self.city_airport(key) is not None  # fmt: skip
+            or self._state_of(key) is not None or self.city_airport(key) is not None  # fmt: skip
+
+    def _state_of(self, key: str) -> str | None:
+        """The region of "<region> state" or "state of <region>" ("washington state")."""
+        key = key.removeprefix("the ")
+        name = key[:-6] if key.endswith(" state") else key[9:] if key.startswith("state of ") else None
+        return self._regions.get(name) if name else None
 
     def city_airport(self, key: str) -> str | None:
         """The code of the airport a city is named with ("london heathrow", "chicago o'hare airport",
@@ -405,7 +414,7 @@ class Gazetteer:
         return found
 
     def _findable(self, key: str) -> bool:
-        if key in self._names or key in self._regions:
+        if key in self._names or key in self._regions or self._state_of(key) is not None:
             return True
         return (key in self._others or key in self._airport_names) and len(key) >= 4
 

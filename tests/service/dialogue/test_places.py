@@ -103,6 +103,12 @@ def test_a_city_with_one_of_its_airports_books_that_airport(said: str, airport: 
     assert gazetteer().city_airport("london") is None
 
 
+@pytest.mark.parametrize("said", ["washington state", "the state of washington", "state of washington"])
+def test_a_state_said_as_one_is_the_state_not_its_namesake_city(said: str) -> None:
+    assert gazetteer().resolve(said) == Region("Washington")  # was Washington, D.C.
+    assert gazetteer().is_place(said)
+
+
 def test_codes_book_their_airport_and_scheduled_service_is_required() -> None:
     jfk = gazetteer().airport("jfk")
     assert jfk is not None and (jfk.name, jfk.airports) == ("New York", ("JFK",))
