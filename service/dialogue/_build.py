@@ -56,6 +56,7 @@ def _cities(
     titled = {a.code: f" {normalise(a.name)} {normalise(a.other_name)} " for a in bookable}
     claimed: set[str] = set()
     named_cities = Grid.of_points((normalise(c.name), c.lat, c.lon) for c in cities)
+    english = _english()  # for this build only
     for city in cities:
         nearby = grid.near(city.lat, city.lon, OWN_KM)
         if not nearby:
@@ -95,8 +96,37 @@ def _cities(
                 namesake = any(named_cities.has(part, airport.lat, airport.lon, OWN_KM) for part in shared)
                 world._names[key].append((place, NAMESAKE if namesake else 1.0))
         for key in others - {name_key}:
-            world._others[key].append(place)
+            if not _everyday_word(key, name_key, english):
+                world._others[key].append(place)
     return claimed
+
+
+EVERYDAY_ZIPF = 4.0
+"""An English word at least this frequent (``wordfreq``'s Zipf scale: 4 is once in 100,000
+words, "vegas" 4.4, "philly" 3.6) is too common to stand for a town as another name of it."""
+
+
+def _everyday_word(key: str, name: str, english: dict[str, float]) -> bool:
+    """Whether another name of a place is an everyday English word and no part of its own name:
+    GeoNames files "from" under Frome, "part" under Perth, "ever" under Evere, "state" under
+    Ribeirão Preto, and a word the tagger took for a place would book that town. Its own name
+    ("Nice", "Reading"), a word of it ("Vegas") or its initials ("LA") stay; so do names of
+    several words ("big apple")."""
+    words = name.split()
+    if " " in key or key in words or key == "".join(w[0] for w in words):
+        return False
+    return english.get(key, 0.0) >= 10 ** (EVERYDAY_ZIPF - 9)  # Zipf is log10 of the frequency per 10^9 words
+
+
+def _english() -> dict[str, float]:
+    """English words' frequencies, a copy: wordfreq's own cache is let go, so a process that
+    built the gazetteer does not keep its lists (320,000 words) once the build is done."""
+    from wordfreq import get_frequency_dict, get_frequency_list
+
+    english = dict(get_frequency_dict("en"))
+    get_frequency_dict.cache_clear()
+    get_frequency_list.cache_clear()
+    return english
 
 
 def _usable_other_name(name: str) -> bool:

