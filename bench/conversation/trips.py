@@ -66,6 +66,17 @@ def trips(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
                         origin=origin or (_place(oc, o) if returning else None), returning=returning,
                         returning_answer=f"on {_said_day(back)}", traveller=NAMES[number % len(NAMES)])  # fmt: skip
             number += 1
+    # how long the trip lasts, or the return a day after: counted from the arrival
+    for shape, days in [("from {o} to {d} on {date} for a week", 7), ("{o} to {d} on {date} for 3 nights", 3),
+                        ("from {o} to {d} on {date}, staying 5 days", 5),
+                        ("a 10 day trip from {o} to {d} on {date}", 10),
+                        ("{o} to {d} on {date}, back the next day", 1)]:  # fmt: skip
+        (oc, o), (dc, d) = _pair(rng)
+        date, said_date = cal.plain()
+        yield _goal("trips", number, _place(dc, d), Moment(date), [shape.format(o=o, d=d, date=said_date)],
+                    f"on {said_date}", {"destination", "arrival", "origin", "returning"}, origin=_place(oc, o),
+                    returning=Moment(date + dt.timedelta(days=days)), traveller=NAMES[number % len(NAMES)])  # fmt: skip
+        number += 1
 
 
 _PARTY = [

@@ -12,7 +12,7 @@ import datetime as dt
 from .domain import Period
 
 __all__ = ["COUNTS", "DAYS_BY_FIRST_WORD", "MONTH_NAMES", "PERIOD_WORDS", "UNITS", "count", "next_holiday",
-           "shift_at", "spoken"]
+           "shift_at", "spoken", "stay_at"]
 
 MONTH_NAMES = ("", "january", "february", "march", "april", "may", "june", "july", "august", "september",
                 "october", "november", "december")
@@ -102,12 +102,31 @@ def count(word: str) -> int | None:
     return int(word) if word.isdecimal() and 0 < int(word) < 400 else None
 
 
+_STAY_UNITS = {"day": 1, "days": 1, "night": 1, "nights": 1, "week": 7, "weeks": 7, "fortnight": 14}
+
+
+def stay_at(words: list[str], i: int) -> tuple[int, dt.timedelta] | None:
+    """How long the trip lasts, counted from the arrival to the return: "for a week", "for 3
+    nights", "staying 5 days", "a 10 day trip" (not "for 5 pm", nor "in 5 days", a date)."""
+    if words[i] in {"for", "staying", "stay"} and i + 2 < len(words):
+        times, unit = count(words[i + 1]), words[i + 2]
+        if times is not None and unit in _STAY_UNITS:
+            return i + 3, dt.timedelta(days=times * _STAY_UNITS[unit])
+    if words[i] in {"a", "an"} and i + 3 < len(words) and words[i + 3] in {"trip", "stay", "visit", "vacation"}:
+        times, unit = count(words[i + 1]), words[i + 2]
+        if times is not None and unit in {"day", "night", "week"}:  # "a 10 day trip"
+            return i + 4, dt.timedelta(days=times * _STAY_UNITS[unit])
+    return None
+
+
 def shift_at(words: list[str], i: int) -> tuple[int, dt.timedelta] | None:
     """ "a day earlier", "two days later", "an hour later", "half an hour earlier", "the day before"."""
     three = tuple(words[i : i + 3])
     if three in {("the", "day", "before"), ("a", "day", "before")}:
         return i + 3, -dt.timedelta(days=1)
     if three == ("the", "day", "after") and words[i + 3 : i + 4] != ["tomorrow"]:
+        return i + 3, dt.timedelta(days=1)
+    if three in {("the", "next", "day"), ("the", "following", "day")}:
         return i + 3, dt.timedelta(days=1)
     if three == ("half", "an", "hour"):
         times, unit, j = 1, dt.timedelta(minutes=30), i + 3

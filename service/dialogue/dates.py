@@ -33,7 +33,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import dateparser
 from number_parser import parse_number, parse_ordinal
 
-from ._said import DAYS_BY_FIRST_WORD, MONTH_NAMES, PERIOD_WORDS, UNITS, count, next_holiday, shift_at, spoken
+from ._said import (
+    DAYS_BY_FIRST_WORD,
+    MONTH_NAMES,
+    PERIOD_WORDS,
+    UNITS,
+    count,
+    next_holiday,
+    shift_at,
+    spoken,
+    stay_at,
+)
 from .domain import Period, Qualifier
 
 __all__ = [
@@ -153,6 +163,8 @@ class Moment:
     period: Period | None = None  # only without a time
     shift: dt.timedelta | None = None
     """A change of the moment already chosen, with no date or time of its own: "a day earlier"."""
+    stay: bool = False
+    """The shift is how long the trip lasts ("for a week"): the return, counted from the arrival."""
 
 
 @lru_cache(maxsize=65536)
@@ -526,6 +538,11 @@ def find_moments(tokens: Sequence[str]) -> list[Moment]:
     moments: list[Moment] = []
     i, floor = 0, 0
     while i < len(words):
+        stay = stay_at(words, i)
+        if stay is not None:  # "for a week": the return, a week after the arrival
+            moments.append(Moment(i, stay[0], None, None, None, shift=stay[1], stay=True))
+            i = floor = stay[0]
+            continue
         shift = shift_at(words, i)
         if shift is not None:  # "a day earlier": a change, not a moment of its own
             moments.append(Moment(i, shift[0], None, None, None, shift=shift[1]))

@@ -475,6 +475,13 @@ def _shift_moment(turn: Turn, spec: FormSlot, mention: MomentMention) -> None:
     shift = mention.moment.shift
     assert shift is not None and spec.said is not None
     current: MomentValue | None = getattr(turn.state.slots, spec.name)
+    if mention.moment.stay:  # "for a week": from the arrival, whatever return was chosen before
+        start = getattr(turn.state.slots, spec.counts_from) if spec.counts_from is not None else None
+        if start is not None and start.date is not None:
+            _take_counted(turn, spec, start.date + shift)
+        else:  # no arrival yet to count from: the trip is a round one, and its return is asked
+            _implied(turn, spec)
+        return
     if current is None or current.date is None:
         start = getattr(turn.state.slots, spec.counts_from) if spec.counts_from is not None else None
         if start is not None and start.date is not None and shift > dt.timedelta(0) \

@@ -344,6 +344,8 @@ def _moment_role(
     """The cue word nearest before the moment, unless a destination stands between ("depart at
     Atlanta and fly to Miami on Jan 4": the date is the arrival's); then an ``arrive_*`` tag.
     Also whether anything said so (False: the moment answers whichever question was asked)."""
+    if moment.stay:  # "for a week": how long until the return
+        return "returning", True
     cue: MomentRole | None = None
     destinations = [m for m in places if m.role == "destination" and m.end <= moment.start]
     for i in range(moment.start - 1, -1, -1):

@@ -253,3 +253,17 @@ def test_words_near_a_date_word_that_are_no_misspelling_stay() -> None:
     # "febuary 3rd" was the next 3rd of any month (January 3rd): now February's
     [moment] = find_moments(spelled(tokenize("on febuary 3rd")))
     assert resolve_date(moment.date, NOW) == dt.date(2027, 2, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [("for a week", 7), ("for 3 nights", 3), ("staying 5 days", 5), ("a 10 day trip", 10), ("for two weeks", 14)],
+)
+def test_how_long_the_trip_lasts_is_a_stay(text: str, days: int) -> None:
+    moment = _one(text)
+    assert moment.stay and moment.shift == dt.timedelta(days=days) and moment.date is None
+
+
+@pytest.mark.parametrize("text", ["for 2 pm", "in 5 days", "for two", "a day earlier"])
+def test_no_stay_without_a_length(text: str) -> None:
+    assert not any(m.stay for m in find_moments(tokenize(text)))

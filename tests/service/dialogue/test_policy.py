@@ -473,3 +473,14 @@ def test_an_answer_the_tagger_sends_to_the_other_end_follows_the_question() -> N
     assert city(answered, "origin") == "Denver" and city(answered, "destination") == "Boston"
     moved = converse("[to|O] [denver|toloc.city_name]", state=asked.state)  # a cue word still moves the other end
     assert city(moved, "destination") == "Denver" and city(moved, "origin") is None
+
+
+def test_how_long_the_trip_lasts_sets_the_return_from_the_arrival() -> None:
+    week = converse("from denver to boston on december 5th for a week")
+    assert week.state.slots.returning.date == dt.date(2026, 12, 12) and week.state.slots.trip == "round_trip"
+    nights = converse("from denver to boston on december 5th, back on the 7th, actually for 3 nights")
+    assert nights.state.slots.returning.date == dt.date(2026, 12, 8)  # the stay counts from the arrival
+    later = converse("from denver to boston for a week")  # no arrival yet: a round trip, its return asked
+    assert later.state.slots.trip == "round_trip" and later.state.slots.returning is None
+    assert converse("from denver to boston on december 5th, back the next day").state.slots.returning.date \
+        == dt.date(2026, 12, 6)  # fmt: skip
