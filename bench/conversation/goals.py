@@ -343,6 +343,19 @@ def _structure(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
         said = {"destination", "arrival"} | ({"origin"} if origin else set())
         yield _goal("structure", number, _place(dc, d), Moment(date, qualifier=qualifier), [text], f"on {said_date}",
                     said, origin=origin)  # fmt: skip
+    # a second place for the same end, by the words between: taken back ("no wait"), offered ("or": asked
+    # which), or a next flight ("then": the first now). Fixed places: no draw from the shared generator
+    second = [
+        ("to boston on {date}, no wait, to new york", ("JFK", "New York"), False),
+        ("a flight to miami, sorry, i mean orlando, on {date}", ("MCO", "Orlando"), False),
+        ("to seattle or portland on {date}", ("PDX", "Portland"), True),
+        ("to chicago on {date}, then on to detroit", ("ORD", "Chicago"), False),
+    ]  # fmt: skip
+    for extra, (shape, (airport, name), offered) in enumerate(second, start=len(shapes)):
+        date = cal.today + dt.timedelta(days=10 + extra)
+        said_date = f"{date:%B} {date.day}".lower()
+        yield _goal("structure", extra, _place(airport, name, check=offered), Moment(date),
+                    [shape.format(date=said_date)], f"on {said_date}", {"destination", "arrival"})  # fmt: skip
 
 
 def _corrections(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:

@@ -14,7 +14,7 @@ from typing import Literal
 
 from . import lexicon
 
-__all__ = ["CORRECTION_WORDS", "NEGATIONS", "Role", "place_role"]
+__all__ = ["CORRECTION_WORDS", "INSTEAD", "NEGATIONS", "NEXT", "Role", "place_role"]
 
 Role = Literal["destination", "origin", "stop"]
 
@@ -42,6 +42,10 @@ _AFTER: dict[tuple[str, ...], Role] = {
 _LONGEST = max(len(p) for p in _BEFORE)
 NEGATIONS = frozenset({"not", "instead of", "rather than"})
 """Words before a value that take it back: "Quito, not Lima", "4 pm not 4 am"."""
+INSTEAD = frozenset({"no", "wait", "sorry", "actually", "mean", "meant", "rather", "instead", "correction", "make"})
+"""Words between two places for one end that take the first back: "to boston, no wait, to new york"."""
+NEXT = frozenset({"then", "after", "afterwards", "onward", "onwards"})
+"""Words between two destinations that make the second another flight: "to boston, then on to new york"."""
 CORRECTION_WORDS = frozenset({"meant", "mean", "said", "instead", "actually", "rather", "correction", "wait"})
 """Words that say the customer is correcting on purpose: a place said so needs no "Did you mean ...?"."""
 

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from . import messages
 from .dates import Moment, calendar_phrase, day_within, is_partial, local_now, partial_start, resolve_date, zone
-from .direction import CORRECTION_WORDS
+from .direction import CORRECTION_WORDS, INSTEAD, NEXT
 from .domain import City, PlaceSlot
 from .form import CONFIDENCE_FLOOR, FORM, MOMENT_SLOTS, FormSlot, MomentValue, Problem, form_slot
 from .places import Ambiguous, Place, Region, Resolution, Resolved, Unknown, gazetteer
@@ -194,11 +194,24 @@ def _assign_places(turn: Turn) -> dict[PlaceSlot, PlaceMention]:
     if asked in ("origin", "destination") and len(places) == 1 and _against_the_question(turn, places[0], asked):
         places = (replace(places[0], role=None),)  # "my home town, denver" to "Where are you flying from?"
     assigned: dict[PlaceSlot, PlaceMention] = {}
+    offered: set[PlaceSlot] = set()  # "boston or new york": the customer's to choose, so neither is taken
     for mention in places:
-        if mention.role is None:
+        if mention.role is None or mention.role in offered:
             continue
         held = assigned.get(mention.role)
-        if held is None or (not _known(held) and _known(mention)):
+        second = _second_place(turn, held, mention) if held is not None else None
+        if second == "instead":  # "to boston, no wait, to new york"
+            assigned[mention.role] = mention
+        elif second == "either":  # asked as a choice between the two: "Which one do you mean: ...?"
+            both = [gazetteer().resolve(m.text) for m in (held, mention)]  # type: ignore[union-attr]
+            places_offered = tuple(option(r.place) for r in both if isinstance(r, Resolved))
+            if len(places_offered) == 2:
+                turn.set(pending=Choice(slot=mention.role, name="one", options=places_offered))
+                del assigned[mention.role]
+                offered.add(mention.role)
+        elif second == "next":  # "to boston, then on to new york": one flight at a time
+            turn.notes.append(messages.one_flight_at_a_time(held.text, mention.text))  # type: ignore[union-attr]
+        elif held is None or (not _known(held) and _known(mention)):
             assigned[mention.role] = mention
     bare = [m for m in places if m.role is None]
     target: PlaceSlot = "origin" if turn.state.requested == "origin" else "destination"
@@ -208,6 +221,26 @@ def _assign_places(turn: Turn) -> dict[PlaceSlot, PlaceMention]:
     if bare and target not in assigned:
         assigned[target] = bare[0]
     return assigned
+
+
+
+
+
+
+def _second_place(turn: Turn, first: PlaceMention, second: PlaceMention) -> str | None:
+    """What a second known place for the same end says, by the words between: "instead" (a
+    change of mind: "no wait", "sorry", "I mean"), "either" ("or": a choice not ours), "next"
+    (a second flight: "then", "and then on to"); None: no such word (the first known wins)."""
+    if not (_known(first) and _known(second)) or gazetteer().resolve(first.text) == gazetteer().resolve(second.text):
+        return None
+    gap = set(turn.understood.tokens[first.end : second.start])
+    if gap & INSTEAD:
+        return "instead"
+    if "or" in gap:
+        return "either"
+    if gap & NEXT:
+        return "next"
+    return None
 
 
 def _against_the_question(turn: Turn, mention: PlaceMention, asked: PlaceSlot) -> bool:

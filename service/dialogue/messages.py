@@ -242,6 +242,11 @@ def contradiction(kind: str, other: dt.date) -> str:
 _MOMENT_NAMES = {"arrival": "arrival", "departure": "departure", "returning": "return"}
 
 
+def one_flight_at_a_time(first: str, second: str) -> str:
+    """Said when a second destination follows the first ("then on to New York")."""
+    return f"I book one flight at a time: {first.title()} first; {second.title()} can be the next booking."
+
+
 def two_days(slot: str, first: dt.date, second: dt.date, between: bool) -> str:
     """Said when two days were offered for one moment: the bot books one, and does not pick it."""
     offered = f"between {describe_date(first)} and {describe_date(second)}" if between else \

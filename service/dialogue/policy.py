@@ -20,7 +20,7 @@ from .actions import Action, Book, CancelBooking, Say
 from .domain import PlaceSlot, SlotName
 from .filling import fill, option, place_value
 from .form import REASKS_BEFORE_EXAMPLE, form_slot
-from .places import Resolved, gazetteer
+from .places import Resolved, gazetteer, normalise
 from .state import Choice, DialogueState, DidYouMean, Option
 from .turn import Turn
 from .understanding import understand
@@ -173,6 +173,9 @@ def _pick(turn: Turn, choice: Choice) -> Option | None:
     matching = [o for o in choice.options if gazetteer().matches(o, said)]
     if len(matching) == 1:
         return matching[0]
+    named = [o for o in choice.options if f" {normalise(o.city.city)} " in f" {normalise(said)} "]
+    if len(named) == 1:  # "new york" to "Boston or New York?" (namesakes share their name: no pick)
+        return named[0]
     positions = {_ORDINALS[t] for t in tokens if t in _ORDINALS}
     if len(positions) == 1:
         position = positions.pop()

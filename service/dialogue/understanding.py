@@ -35,7 +35,7 @@ from model import Parse
 
 from . import lexicon
 from .dates import Moment, find_moments, spelled
-from .direction import negated, place_role, vouched
+from .direction import INSTEAD, NEXT, negated, place_role, vouched
 from .domain import SlotName
 from .form import CONFIDENCE_FLOOR, READERS
 from .places import gazetteer
@@ -286,6 +286,18 @@ def _with_region_code(tokens: Sequence[str], mention: PlaceMention) -> PlaceMent
     return replace(mention, text=f"{mention.text} {tokens[at]}", end=at + 1)
 
 
+def _same_end_as_before(tokens: Sequence[str], mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """A place with no role of its own after "or", "no wait" or "then" has the role of the place
+    before it, as if cued: "to boston or new york" names two destinations."""
+    result = list(mentions)
+    for i in range(1, len(result)):
+        before, mention = result[i - 1], result[i]
+        gap = set(tokens[before.end : mention.start])
+        if mention.role is None and before.role is not None and gap & (INSTEAD | NEXT | {"or"}):
+            result[i] = replace(mention, role=before.role, cued=True)
+    return result
+
+
 def _assign_roles(tokens: Sequence[str], mentions: list[PlaceMention]) -> list[PlaceMention]:
     """Each place's role from the words around it; negated places ("not Lima") are left as they
     are and do not take part (their slot is for the place said instead)."""
@@ -432,6 +444,7 @@ def understand(parse: Parse, *, text: str | None = None, asked: SlotName | None 
     found = [(a, b) for a, b in found if not _covered(taken, a, b)]
     # codes take part in the roles: "fly lga to dca" makes lga the origin because dca is the destination
     mentioned = _assign_roles(tokens, sorted([*_merge(tokens, tagged, found), *codes], key=lambda m: m.start))
+    mentioned = _same_end_as_before(tokens, mentioned)
     replaced = tuple(m.text for m in mentioned if negated(tokens, m.start))
     places = [m for m in mentioned if not negated(tokens, m.start)]
     leftover = _leftover(tokens, taken, mentioned)

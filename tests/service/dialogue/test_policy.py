@@ -484,3 +484,18 @@ def test_how_long_the_trip_lasts_sets_the_return_from_the_arrival() -> None:
     assert later.state.slots.trip == "round_trip" and later.state.slots.returning is None
     assert converse("from denver to boston on december 5th, back the next day").state.slots.returning.date \
         == dt.date(2026, 12, 6)  # fmt: skip
+
+
+def test_a_second_place_for_one_end_by_the_words_between() -> None:
+    # a change of mind: the later one (both were Boston before)
+    assert city(converse("to boston on the 12th, no wait, to new york"), "destination") == "New York"
+    assert city(converse("to boston, sorry, to new york on the 12th"), "destination") == "New York"
+    # a choice: asked, and the answer picks by name or position
+    either = converse("to boston or new york on the 12th")
+    assert city(either, "destination") is None
+    assert either.reply == "Which one do you mean: Boston, Massachusetts or New York?"
+    assert city(converse("new york", state=either.state), "destination") == "New York"
+    assert city(converse("the first", state=either.state), "destination") == "Boston"
+    # a second flight: the first now, and said so
+    onward = converse("to boston then on to new york on the 12th")
+    assert city(onward, "destination") == "Boston" and "I book one flight at a time" in onward.reply
