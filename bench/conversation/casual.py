@@ -58,6 +58,12 @@ def casual(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
         ("to {d} on {date}, mid afternoon", None, None, "afternoon"),
         ("to {d} on {date} at 14.30", t(14, 30), "at", None),
         ("to {d} on {date} at 3ish", t(15, 0), "around", None),
+        ("to {d} on {date}, no earlier than 9am", t(9, 0), "after", None),
+        ("to {d} on {date}, not before 10am", t(10, 0), "after", None),
+        ("to {d} on {date} between 3 and 5 pm", t(17, 0), "by", None),
+        ("to {d} on {date} at 19h", t(19, 0), "at", None),
+        ("to {d} on {date}, 7pm-ish", t(19, 0), "around", None),
+        ("to {d} on {date} at half 4", t(16, 30), "at", None),
     ]  # fmt: skip
     for shape, time, qualifier, period in times:
         airport, city = rng.choice(US)

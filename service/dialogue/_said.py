@@ -27,12 +27,19 @@ _ONE_WORD_PERIODS: dict[str, Period] = {"midmorning": "morning", "mid-morning": 
 def spoken(words: list[str]) -> list[str]:
     """Clock words and qualified parts of the day, rewritten in place (positions kept):
     "half past 4" -> "4:30", "a quarter to 9" -> "8:45"; "early morning", "mid-morning",
-    "first thing", "the first flight" and "in the late afternoon" -> a part of the day ("@morning" marks one said
-    without "in the")."""
+    "first thing", "the first flight" and "in the late afternoon" -> a part of the day
+    ("@morning" marks one said without "in the"); "at half 4" -> "at 4:30"; "between 3 and 5
+    pm" -> "by 5 pm" (a moment holds one bound: the later)."""
     words = list(words)
     n = len(words)
     for i in range(n):
         word = words[i]
+        if word == "between" and i + 3 < n and words[i + 1].isdecimal() and words[i + 2] == "and" \
+                and (":" in words[i + 3] or words[i + 4 : i + 5] in (["am"], ["pm"])):  # fmt: skip
+            words[i : i + 3] = ["by", "", ""]  # "between 3 and 5 pm": there by the end of the window
+        if word == "half" and i + 1 < n and words[i + 1].isdecimal() and 1 <= int(words[i + 1]) <= 12 \
+                and i > 0 and words[i - 1] in {"at", "by", "around", "about", "before", "after"}:  # fmt: skip
+            words[i : i + 2] = ["", f"{words[i + 1]}:30"]  # "at half 4": half past four, as said in Britain
         if word in {"half", "quarter"} and i + 2 < n and words[i + 1] in {"past", "after", "to", "before"}:
             hour = words[i + 2]
             if hour.isdecimal() and 1 <= int(hour) <= 12:

@@ -91,6 +91,11 @@ _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "satur
 _QUALIFIERS: dict[tuple[str, ...], Qualifier] = {
     ("no", "later", "than"): "by",
     ("not", "later", "than"): "by",
+    ("no", "earlier", "than"): "after",  # "no earlier than 9": after, not before
+    ("not", "earlier", "than"): "after",
+    ("no", "sooner", "than"): "after",
+    ("not", "before"): "after",
+    ("not", "after"): "by",
     ("earlier", "than"): "before",
     ("later", "than"): "after",
     ("sometime", "around"): "around",
@@ -137,7 +142,7 @@ _GLUE = frozenset({"on", "the", ",", "of", "in", "this", "morning", "afternoon",
 _ORDINAL = re.compile(r"^(\d{1,2})(st|nd|rd|th)$")
 _HOUR = re.compile(r"^(\d{1,2})(?::([0-5]\d))?$")
 # a clock time typed as one token the tokenizer leaves whole: "8.30", "8.30am", "5ish", "5:30ish"
-_TYPED = re.compile(r"^(\d{1,2})(?:[:.]([0-5]\d))?(am|pm)?(ish)?$")
+_TYPED = re.compile(r"^(\d{1,2})(?:([:.h])([0-5]\d))?(am|pm|h)?(-?ish)?$")  # "8.30am", "5ish", "7pm-ish", "19h", "7h30"
 _MILITARY = re.compile(r"^([01]\d|2[0-3])([0-5]\d)$")  # "1700", "0830": only after "at", "by", ...
 # meals said for a time, after "by", "around", "in time for" ...: (time, the words that say it)
 _MEALS = {("lunchtime",): 12, ("lunch", "time"): 12, ("lunch",): 12, ("dinnertime",): 18, ("dinner", "time"): 18,
@@ -473,7 +478,11 @@ def _time_at(words: list[str], i: int, qualified: bool) -> tuple[int, dt.time, b
     match = _HOUR.match(word)
     typed = None if match else _TYPED.match(word)
     if typed is not None:  # "8.30am", "5ish": read as the words they stand for
-        hour, minutes, half, ish = typed.groups()
+        hour, separator, minutes, half, ish = typed.groups()
+        if half == "h" or separator == "h":  # "19h", "7h30": the 24-hour clock, as written in Europe
+            if int(hour) > 23 or not qualified:  # "a 2h30 flight" is how long it takes
+                return None
+            return i + 1, dt.time(int(hour), int(minutes or 0)), False
         said_half = words[i + 1 : i + 2] in (["am"], ["pm"])
         if not (half or ish or qualified or said_half) or int(hour) > 23:
             return None

@@ -88,6 +88,12 @@ def test_dates_are_read_relative_to_the_clock(text: str, expected: dt.date) -> N
         ("by lunchtime", dt.time(12, 0), "by"), ("at lunch time", dt.time(12, 0), "around"),
         ("in time for dinner", dt.time(18, 0), "by"), ("around dinner time", dt.time(18, 0), "around"),
         ("after work", dt.time(17, 0), "after"),
+        # bounds said the other way round: "no earlier than 9" is after 9 (it was *before* 9)
+        ("no earlier than 9am", dt.time(9, 0), "after"), ("not before 10am", dt.time(10, 0), "after"),
+        ("not after 5 pm", dt.time(17, 0), "by"), ("between 3 and 5 pm", dt.time(17, 0), "by"),
+        # written as in Europe or Britain, and "-ish"
+        ("at 19h", dt.time(19, 0), "at"), ("at 7h30", dt.time(7, 30), "at"), ("at half 4", dt.time(16, 30), "at"),
+        ("7pm-ish", dt.time(19, 0), "around"), ("around 4-ish", dt.time(16, 0), "around"),
     ],
 )
 def test_times_and_their_qualifiers(text: str, time: dt.time, qualifier: str | None) -> None:
@@ -95,7 +101,8 @@ def test_times_and_their_qualifiers(text: str, time: dt.time, qualifier: str | N
     assert (moment.date, moment.time, moment.qualifier) == (None, time, qualifier)
 
 
-@pytest.mark.parametrize("text", ["it costs 8.50", "flight 1700 to boston", "in 2027", "lunch in boston", "work trip"])
+@pytest.mark.parametrize("text", ["it costs 8.50", "flight 1700 to boston", "in 2027", "lunch in boston", "work trip",
+                                  "a 2h30 flight", "between 2 and 3 adults"])
 def test_typed_numbers_and_meals_need_a_time_word(text: str) -> None:
     assert [m.time for m in find_moments(tokenize(text))] == []
 
