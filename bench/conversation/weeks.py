@@ -71,3 +71,28 @@ def weeks(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
                 [f"a round trip from {o} to {d} on saturday, coming back next week"], "on saturday",
                 {"destination", "arrival", "origin"}, origin=_place(oc, o), returning=Moment(day(1, "friday")),
                 returning_answer="friday", traveller=NAMES[len(cases) % len(NAMES)])  # fmt: skip
+    # a weekend later, a week after a weekday as said in Britain, a day counted from a named one,
+    # the nth weekday of a month, a day of this month (fixed cities: no draw, the goals above stay as they were)
+    friday = cal.weekday(4)
+    later: list[tuple[str, dt.date, str | None]] = [
+        ("to {d} this coming weekend", day(0, "saturday"), "saturday"),
+        ("to {d} the weekend after next", day(1, "sunday"), "sunday"),
+        ("to {d} a week on friday", friday + dt.timedelta(days=7), None),
+        ("to {d} friday week", friday + dt.timedelta(days=7), None),
+        ("to {d} 2 days before christmas", cal.next_date(12, 25) - dt.timedelta(days=2), None),
+        ("to {d} the second monday of january", _nth_monday(cal.today, 1, 2), None),
+        ("to {d} on the 28th of this month", cal.today.replace(day=28), None),
+        ("to {d} on xmas eve", cal.next_date(12, 24), None),
+    ]  # fmt: skip
+    for extra, (shape, date, answer) in enumerate(later, start=len(cases) + 1):
+        airport, city = US[extra % len(US)]
+        said = {"destination"} | ({"arrival"} if answer is None else set())
+        yield _goal("weeks", extra, _place(airport, city), Moment(date), [shape.format(d=city)],
+                    answer or f"on {date:%B} {date.day}", said, traveller=NAMES[(extra + 9) % len(NAMES)])  # fmt: skip
+
+
+def _nth_monday(today: dt.date, month: int, nth: int) -> dt.date:
+    """The nth Monday of the coming such month (a calendar fact, worked out here, not by the bot)."""
+    year = today.year + (month < today.month)
+    first = dt.date(year, month, 1)
+    return first + dt.timedelta(days=(7 - first.weekday()) % 7 + 7 * (nth - 1))

@@ -72,6 +72,7 @@ def spoken(words: list[str]) -> list[str]:
 _NAMED_DAYS: dict[tuple[str, ...], tuple[int, int]] = {
     # days people fly for that are no public holiday (``holidays`` has those: thanksgiving, ...)
     ("christmas", "eve"): (12, 24), ("christmas", "day"): (12, 25), ("christmas",): (12, 25),
+    ("xmas", "eve"): (12, 24), ("xmas", "day"): (12, 25),
     ("xmas",): (12, 25), ("new", "year's", "eve"): (12, 31), ("new", "years", "eve"): (12, 31),
     ("nye",): (12, 31), ("new", "year's", "day"): (1, 1), ("new", "years", "day"): (1, 1),
     ("new", "year's"): (1, 1), ("new", "years"): (1, 1), ("valentine's", "day"): (2, 14),

@@ -125,7 +125,8 @@ _RELATIVE = {
 }
 # a weekend or month said without its day, as ``partial_start`` reads it ("next weekend" is
 # left out: people mean this coming one or the one after)
-_UNDAYED = {
+_UNDAYED = {  # the longer first: "the weekend after next" before "the weekend"
+    ("the", "weekend", "after", "next"): "weekend after-next", ("this", "coming", "weekend"): "weekend this",
     ("this", "weekend"): "weekend this", ("the", "weekend"): "weekend this", ("this", "month"): "month this",
     ("next", "month"): "month next", ("later", "this", "month"): "month this",
 }  # fmt: skip
@@ -302,9 +303,9 @@ def partial_start(phrase: str, today: dt.date) -> tuple[Literal["week", "month"]
         month = {"this": today.month, "next": today.month % 12 + 1}.get(mode) or int(mode)
         year = today.year + (month < today.month)
         return "month", dt.date(year, month, 1)
-    if kind == "weekend":  # the coming weekend, or the one under way
+    if kind == "weekend":  # the coming weekend, or the one under way ("after-next": the one after it)
         saturday = today + dt.timedelta(days=(5 - today.weekday()) % 7) if today.weekday() != 6 else today
-        return "week", saturday - dt.timedelta(days=saturday.weekday())
+        return "week", saturday - dt.timedelta(days=saturday.weekday() - 7 * (mode == "after-next"))
     monday = week_start(phrase, today)
     assert monday is not None
     return "week", monday
@@ -319,6 +320,18 @@ def day_within(phrase: str, unit: Literal["week", "month"], start: dt.date) -> d
     if len(words) == 2 and words[0] == "day":
         with contextlib.suppress(ValueError):
             return start.replace(day=int(words[1]))
+    return None
+
+
+_NTH = {"1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
+
+
+def _nth_weekday_at(words: list[str], i: int) -> tuple[int, str] | None:
+    """ "the second monday of january", "the last friday in march": (end, "nth 2 monday 1")."""
+    j = i + (words[i] == "the")
+    if j + 3 < len(words) and words[j] in _NTH and words[j + 1] in _WEEKDAYS and words[j + 2] in ("of", "in") \
+            and words[j + 3] in _MONTHS:  # fmt: skip
+        return j + 4, f"nth {_NTH[words[j]]} {_WEEKDAY_NAMES[_WEEKDAYS[words[j + 1]]]} {_MONTHS[words[j + 3]]}"
     return None
 
 
@@ -360,10 +373,21 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
     part = _month_part_at(words, i)
     if part is not None:  # "the end of the month", "the first week of january": that month, the day asked
         return part
+    nth = _nth_weekday_at(words, i)
+    if nth is not None:  # "the second monday of january"
+        return nth
+    if tuple(words[i : i + 3]) == ("a", "week", "on") and i + 3 < n and words[i + 3] in _WEEKDAYS:
+        return i + 4, f"plus-7 {_WEEKDAY_NAMES[_WEEKDAYS[words[i + 3]]]}"  # "a week on friday": a week after it
     for phrase, meaning in DAYS_BY_FIRST_WORD.get(word, ()):
         if tuple(words[i : i + len(phrase)]) == phrase:
             return i + len(phrase), meaning
     many = count(word)
+    if many is not None and i + 3 < n and words[i + 1] in UNITS and words[i + 2] in {"before", "after"} \
+            and words[i + 3] not in _WEEKDAYS:  # "2 days before christmas", "a week after the 20th"
+        inner = _date_at(words, _skip_empty(words, i + 3))
+        if inner is not None and not is_partial(inner[1]):
+            days = many * UNITS[words[i + 1]] * (-1 if words[i + 2] == "before" else 1)
+            return inner[0], f"offset {days} {inner[1]}"
     if many is not None and i + 3 < n and words[i + 1] in UNITS and words[i + 2] in {"from", "after"} \
             and words[i + 3] in _WEEKDAYS:  # fmt: skip
         days = many * UNITS[words[i + 1]]  # "a week from friday", "two weeks from friday": after the coming one
@@ -425,6 +449,12 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
         return at + 1, f"{mode} {_WEEKDAY_NAMES[_WEEKDAYS[words[at]]]}"
     if word in _WEEKDAYS and tuple(words[at : at + 2]) == ("after", "next"):  # "monday after next"
         return at + 2, f"after-next {_WEEKDAY_NAMES[_WEEKDAYS[word]]}"
+    if word in _WEEKDAYS and at < n and words[at] in ("before", "after") and at + 1 < n:
+        inner = _date_at(words, _skip_empty(words, at + 1))  # "the monday before thanksgiving"
+        if inner is not None and not is_partial(inner[1]):
+            return inner[0], f"{words[at]}-weekday {_WEEKDAY_NAMES[_WEEKDAYS[word]]} {inner[1]}"
+    if word in _WEEKDAYS and at < n and words[at] == "week" and words[at + 1 : at + 2] not in (["next"], ["after"]):
+        return at + 1, f"plus-7 {_WEEKDAY_NAMES[_WEEKDAYS[word]]}"  # "friday week": a week after the coming friday
     if word in _WEEKDAYS:
         week = _week_at(words, _skip_empty(words, at + 1) if at < n and words[at] == "of" else at)
         if week is not None:  # "thursday next week", "the tuesday of the week after next"
@@ -450,6 +480,8 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
             return end, phrase
         if tuple(words[j : j + 2]) == ("next", "month"):  # "the 1st of next month"
             return j + 2, f"day {day} next month"
+        if tuple(words[j : j + 2]) == ("this", "month"):  # "the 24th of this month": that day, not asked
+            return j + 2, f"day {day} this month"
         if not words[start].isdecimal() or word == "the":
             return start + 1, f"day {day}"
         return None
@@ -676,6 +708,22 @@ def resolve_date(phrase: str, now: dt.datetime, timezone: str | None = None) -> 
     here = local_now(now, timezone)
     today = here.date()
     words = phrase.split()
+    if words[0] in ("offset", "before-weekday", "after-weekday"):  # "2 days before christmas", "the monday before it"
+        inner = resolve_date(" ".join(words[2:]), now, timezone)
+        if inner is None:
+            return None
+        if words[0] == "offset":
+            return inner + dt.timedelta(days=int(words[1]))
+        weekday = _WEEKDAY_NAMES.index(words[1])
+        if words[0] == "before-weekday":
+            return inner - dt.timedelta(days=(inner.weekday() - weekday - 1) % 7 + 1)
+        return inner + dt.timedelta(days=(weekday - inner.weekday() - 1) % 7 + 1)
+    if words[0] == "nth":  # "the second monday of january": in the coming such month
+        return _nth_weekday(int(words[1]), _WEEKDAY_NAMES.index(words[2]), int(words[3]), today)
+    if words[0] == "day" and words[2:] == ["this", "month"]:
+        with contextlib.suppress(ValueError):
+            return today.replace(day=int(words[1]))
+        return None
     if words[0] == "day" and words[2:] == ["next", "month"]:
         first = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
         try:
@@ -707,6 +755,19 @@ def _dateparser_date(phrase: str, base: dt.datetime) -> dt.date | None:
     settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "future", "DATE_ORDER": "MDY"}
     parsed = dateparser.parse(phrase, languages=["en"], settings=settings)  # type: ignore[arg-type]
     return parsed.date() if parsed else None
+
+
+def _nth_weekday(nth: int, weekday: int, month: int, today: dt.date) -> dt.date | None:
+    """The nth (-1: the last) such weekday of the month, this year's while it is ahead."""
+    for year in (today.year, today.year + 1):
+        first = dt.date(year, month, 1)
+        days = [first + dt.timedelta(days=k) for k in range(31)]
+        matching = [d for d in days if d.month == month and d.weekday() == weekday]
+        if abs(nth) <= len(matching) and nth != 0:
+            candidate = matching[nth - 1 if nth > 0 else nth]
+            if candidate >= today:
+                return candidate
+    return None
 
 
 def _next_day_of_month(day: int, today: dt.date) -> dt.date | None:

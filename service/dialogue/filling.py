@@ -439,7 +439,8 @@ def _take_moment(turn: Turn, spec: FormSlot, mention: MomentMention) -> None:
 
 
 _UNDAYED_WORDS = {"week this": "this week", "week next": "next week", "week after-next": "the week after next",
-                  "weekend this": "this weekend", "month this": "this month", "month next": "next month"}  # fmt: skip
+                  "weekend this": "this weekend", "weekend after-next": "the weekend after next",
+                  "month this": "this month", "month next": "next month"}  # fmt: skip
 
 
 def _take_partial(turn: Turn, spec: FormSlot, moment: Moment, timezone: str | None) -> None:

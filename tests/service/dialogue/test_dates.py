@@ -56,6 +56,17 @@ def _one(text: str):
         ("two weeks from friday", dt.date(2026, 12, 11)),  # was the coming Friday: "weeks" was dropped
         ("a fortnight from today", dt.date(2026, 12, 10)),  # was today
         ("in a fortnight", dt.date(2026, 12, 10)),
+        # a week after a weekday, as said in Britain (was the coming Friday)
+        ("a week on friday", dt.date(2026, 12, 4)), ("friday week", dt.date(2026, 12, 4)),
+        # counted from a named day, or the nth weekday of a month
+        ("2 days before christmas", dt.date(2026, 12, 23)),  # was "before December 25"
+        ("a week after the 20th", dt.date(2026, 12, 27)),
+        ("the friday after thanksgiving", dt.date(2026, 11, 27)),  # Thanksgiving is today
+        ("the monday before christmas", dt.date(2026, 12, 21)),
+        ("the second monday of january", dt.date(2027, 1, 11)),  # was the coming 2nd Monday of any month
+        ("the last friday in march", dt.date(2027, 3, 26)),
+        ("the 28th of this month", dt.date(2026, 11, 28)),  # was "Which day this month?"
+        ("xmas eve", dt.date(2026, 12, 24)),  # was Christmas Day
     ],
 )
 def test_dates_are_read_relative_to_the_clock(text: str, expected: dt.date) -> None:
@@ -220,6 +231,8 @@ def test_a_part_of_the_day_alone_is_no_moment(text: str) -> None:
         ("the first week of january", "month", dt.date(2027, 1, 1)),
         ("the last week of march", "month", dt.date(2027, 3, 1)),
         ("at the very end of may", "month", dt.date(2027, 5, 1)), ("mid-february", "month", dt.date(2027, 2, 1)),
+        ("this coming weekend", "week", dt.date(2026, 11, 23)),
+        ("the weekend after next", "week", dt.date(2026, 11, 30)),  # was this weekend
     ],
 )  # fmt: skip
 def test_a_week_or_month_without_its_day_is_no_date_but_where_the_day_is(
