@@ -356,6 +356,21 @@ def _structure(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
         said_date = f"{date:%B} {date.day}".lower()
         yield _goal("structure", extra, _place(airport, name, check=offered), Moment(date),
                     [shape.format(date=said_date)], f"on {said_date}", {"destination", "arrival"})  # fmt: skip
+    # shorthand: an arrow between two codes, "tmrw am", "the morning of ...", and a son who is no airport (SON)
+    tomorrow = cal.today + dt.timedelta(days=1)
+    terse = [
+        ("sfo -> jfk on {date}", Place("JFK", "jfk", "jfk", exact=True), Place("SFO", "sfo", "sfo", exact=True), None),
+        ("ord-lax tmrw am", Place("LAX", "lax", "lax", exact=True), Place("ORD", "ord", "ord", exact=True), "morning"),
+        ("from atlanta to paris, arriving the morning of {date}", _place("CDG", "Paris"), _place("ATL", "Atlanta"),
+         "morning"),
+        ("my son needs to get back to college in ann arbor on {date}", _place("DTW", "Ann Arbor"), None, None),
+    ]  # fmt: skip
+    for extra, (shape, destination, origin, period) in enumerate(terse, start=len(shapes) + len(second)):
+        date = tomorrow if "tmrw" in shape else cal.today + dt.timedelta(days=10 + extra)
+        said_date = f"{date:%B} {date.day}".lower()
+        said = {"destination", "arrival"} | ({"origin"} if origin else set())
+        yield _goal("structure", extra, destination, Moment(date, period=period), [shape.format(date=said_date)],
+                    f"on {said_date}", said, origin=origin)  # fmt: skip
 
 
 def _corrections(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:

@@ -50,6 +50,8 @@ def spoken(words: list[str]) -> list[str]:
                 words[i : i + 3] = ["", "", f"{h}:{minutes:02d}"]
                 if i > 0 and words[i - 1] == "a":
                     words[i - 1] = ""
+        if word == "the" and i + 2 < n and words[i + 1] in PERIOD_WORDS and words[i + 2] == "of":
+            words[i : i + 3] = ["", "@" + words[i + 1], ""]  # "the morning of the 19th"
         if word in _ONE_WORD_PERIODS:  # "mid-morning"
             words[i] = "@" + _ONE_WORD_PERIODS[word]
         # "the first flight tomorrow" (not "my first flight"): the morning

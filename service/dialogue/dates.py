@@ -636,6 +636,8 @@ def _period_at(words: list[str], i: int, bare: bool) -> tuple[int, Period] | Non
         return i + 2, "night"
     if bare and i < len(words) and words[i] in PERIOD_WORDS:
         return i + 1, PERIOD_WORDS[words[i]]
+    if bare and i < len(words) and words[i] in ("am", "pm"):  # "tmrw am", "friday pm"
+        return i + 1, "morning" if words[i] == "am" else "afternoon"
     return None
 
 

@@ -33,11 +33,14 @@ for _phrases, _role in (
 ):
     for _phrase in _phrases.split("|"):
         _BEFORE[tuple(_phrase.split())] = _role  # type: ignore[assignment]
+for _arrow in (("-", ">"), (">",), ("→",), ("=", ">")):  # "SFO -> JFK": to the place after the arrow
+    _BEFORE[_arrow] = "destination"
 _AFTER: dict[tuple[str, ...], Role] = {
     ("is", "my", "goal"): "destination", ("is", "my", "destination"): "destination",
     ("is", "the", "destination"): "destination", ("is", "where", "i'm", "going"): "destination",
     ("is", "my", "origin"): "origin", ("is", "where", "i'm", "flying", "from"): "origin",
     ("is", "where", "i", "live"): "origin", ("is", "home"): "origin", ("is", "my", "home", "airport"): "origin",
+    ("-", ">"): "origin", (">",): "origin", ("→",): "origin", ("=", ">"): "origin",  # "SFO -> JFK"
 }  # fmt: skip
 _LONGEST = max(len(p) for p in _BEFORE)
 NEGATIONS = frozenset({"not", "instead of", "rather than"})

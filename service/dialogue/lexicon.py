@@ -85,6 +85,8 @@ FILLERS = frozenset(
         "ever",  # "my first flight ever": no Evere (another name of it in GeoNames)
         "family",  # "family trip to orlando": the tagger's origin
         "state",  # "the state of washington": not Ribeirão Preto (its airport is filed under "state")
+        # who travels: "my son needs to get back to college" (SON is Luganville's code), "my mom", ...
+        "son", "daughter", "mom", "mum", "dad", "wife", "husband", "kid", "kids", "child", "children", "baby",
     ]
 )
 

@@ -200,6 +200,8 @@ def test_impossible_days_are_skipped() -> None:
         ("the first flight tomorrow", "tomorrow", None, "morning"),
         ("friday, earliest flight", "friday", None, "morning"),
         ("my first flight, on friday", "friday", None, None),  # a first time flying, not a time of day
+        ("the morning of the 19th", "day 19", None, "morning"),  # the morning was dropped
+        ("tmrw am", "tomorrow", None, "morning"), ("friday pm", "friday", None, "afternoon"),
     ],
 )
 def test_parts_of_the_day(text: str, date: str | None, time: dt.time | None, period: str | None) -> None:

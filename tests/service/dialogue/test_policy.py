@@ -105,6 +105,11 @@ ONE_MESSAGE = [
     # a vague count of days or weeks, tagged a city: no place, and no date either, so the date is asked
     ("to [boston|toloc.city_name] in a couple of [weeks|city_name]", {"destination": "Boston"}, "collecting",
      "When do you need to arrive in Boston?"),
+    # an arrow points to the destination; "son" is no airport code (SON: Luganville)
+    ("sfo -> jfk on the 12th", {"origin": "San Francisco", "destination": "New York",
+     "arrival": ("2026-12-12", None, None)}, "collecting", "to New York (JFK), from San Francisco (SFO)"),
+    ("my [son|fromloc.city_name] needs to get back to [ann arbor|toloc.city_name] on the 12th",
+     {"destination": "Ann Arbor", "arrival": ("2026-12-12", None, None)}, "collecting", "Who is travelling?"),
     # an airport called home is the origin; "myself" is no place
     ("my home airport is den, going to [austin|toloc.city_name] on the 12th", {"origin": "Denver",
      "destination": "Austin", "arrival": ("2026-12-12", None, None)}, "collecting", "from Denver (DEN)"),
