@@ -115,6 +115,8 @@ _PARTY = [
     ("me + 1 kid, premium economy", 1, 1, "premium_economy", None, None, False),
     ("with 3 friends", 4, 0, "economy", None, None, False),
     ("family trip, with my grandparents", 3, 0, "economy", None, None, False),
+    ("my 2 kids are coming too", 1, 2, "economy", None, None, False),
+    ("add my wife", 2, 0, "economy", None, None, False),  # said afterwards (every fourth is)
 ]  # fmt: skip
 
 

@@ -20,7 +20,7 @@ from typing import Literal
 from .domain import MAX_TRAVELLERS, Arrival, Departure, Period, PlaceSlot, Return, SlotName, Slots, Travellers
 from .names import read_traveller, valid_name
 from .places import Resolution, gazetteer
-from .preferences import Reader, read_airline, read_cabin, read_nonstop, read_travellers, read_trip
+from .preferences import MoreTravellers, Reader, read_airline, read_cabin, read_nonstop, read_travellers, read_trip
 
 __all__ = [
     "CONFIDENCE_FLOOR",
@@ -135,7 +135,11 @@ def check_travellers(travellers: object, slots: Slots, local_now: dt.datetime) -
 
 
 def add_children(held: object, said: object) -> object:
-    """Children said alone ("and our two kids") travel with the adults already on the form."""
+    """Children said alone ("and our two kids") travel with the adults already on the form;
+    people added ("add my wife") join those on it (one adult, when nobody was said)."""
+    if isinstance(said, MoreTravellers):
+        base = held if isinstance(held, Travellers) else Travellers()
+        return Travellers(adults=base.adults + said.adults, children=base.children + said.children)
     assert isinstance(said, Travellers)
     if said.adults == 0 and isinstance(held, Travellers):
         return Travellers(adults=held.adults, children=said.children)

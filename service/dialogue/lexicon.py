@@ -46,7 +46,11 @@ ACT_PHRASES: dict[str, tuple[tuple[str, ...], ...]] = {
         tuple(p.split())
         for p in ("start over", "start again", "restart", "reset", "begin again", "from scratch", "new booking")
     ),
-    "greet": tuple(tuple(p.split()) for p in ("hi", "hello", "hey", "good morning", "good afternoon", "good evening")),
+    "greet": tuple(
+        tuple(p.split())
+        for p in ("hi", "hello", "hey", "good morning", "good afternoon", "good evening", "hiya", "howdy", "hola",
+                  "bonjour", "hallo", "ciao", "greetings")
+    ),
     "thanks": tuple(tuple(p.split()) for p in ("thanks", "thank you", "cheers", "ty")),
     "help": tuple(tuple(p.split()) for p in ("help", "what can you do", "how does this work")),
 }
@@ -87,6 +91,7 @@ FILLERS = frozenset(
         "state",  # "the state of washington": not Ribeirão Preto (its airport is filed under "state")
         # who travels: "my son needs to get back to college" (SON is Luganville's code), "my mom", ...
         "son", "daughter", "mom", "mum", "dad", "wife", "husband", "kid", "kids", "child", "children", "baby",
+        "add",  # "add my wife": no Addis Ababa (ADD)
     ]
 )
 

@@ -188,6 +188,18 @@ _SOLO = _phrases("just me|only me|just myself|by myself|on my own|traveling alon
 _GROUP = _phrases("party of|group of|family of|we are|we're|there are")
 
 
+@dataclass(frozen=True, slots=True)
+class MoreTravellers:
+    """People added to those already on the form ("add my wife", "my husband is coming too"):
+    ``form.add_travellers`` adds them to what the form holds (one adult when nothing was said)."""
+
+    adults: int
+    children: int
+
+
+_ADDING = frozenset({"add", "also", "too", "coming", "joining", "join", "plus"})
+
+
 def _number(word: str | None) -> int | None:
     if word is None:
         return None
@@ -220,6 +232,9 @@ def read_travellers(words: Words) -> list[Found]:
             used += [i, i + 1]
     if people is not None:
         adults = max(adults, people - children) if adults == 0 else adults
+    if children and not adults and any(t in _ADDING for t in tokens) and _companions(words) is None:
+        # "my 2 kids are coming too": with whoever the form holds (one adult by default), not alone
+        return [Found("travellers", MoreTravellers(adults=0, children=children), min(used), max(used) + 1)]
     if children and not adults:  # "me and my husband and our two kids": the adults are the speaker's party
         companions = _companions(words)  # none ("and two kids"): 0 adults, the form keeps the ones it has
         adults = companions[0][0] if companions is not None else 0
@@ -245,6 +260,14 @@ def read_travellers(words: Words) -> list[Found]:
         companions = _companions(words)
         if companions is not None:
             (adults, children), used, counted = companions[0], companions[1], True
+    if not counted and any(t in _ADDING for t in tokens):  # "add my wife", "my husband is coming too"
+        owned = [i for i, t in enumerate(tokens) if (t in _COMPANIONS or t in _CHILD_UNITS) and _owned(words, i)]
+        if owned:
+            more = [_number(words.at(i - 1)) or (2 if tokens[i] in ("parents", "grandparents") else 1) for i in owned]
+            grown = sum(m for i, m in zip(owned, more, strict=True) if tokens[i] not in _CHILD_UNITS)
+            young = sum(m for i, m in zip(owned, more, strict=True) if tokens[i] in _CHILD_UNITS)
+            spans = [j for i in owned for j in (i - 1, i)]
+            return [Found("travellers", MoreTravellers(adults=grown, children=young), min(spans), max(spans) + 1)]
     if not counted:
         solo = _find(words, _SOLO)
         if solo:

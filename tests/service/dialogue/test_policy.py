@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from service.dialogue import Book, CancelBooking, DialogueState, Say, next_turn, opening
+from service.dialogue.domain import Travellers
 from service.dialogue.state import Choice, DidYouMean
 from tests.service.conftest import NOW, tagged
 
@@ -504,3 +505,15 @@ def test_a_second_place_for_one_end_by_the_words_between() -> None:
     # a second flight: the first now, and said so
     onward = converse("to boston then on to new york on the 12th")
     assert city(onward, "destination") == "Boston" and "I book one flight at a time" in onward.reply
+
+
+def test_people_added_join_those_on_the_form() -> None:
+    added = converse("to boston on december 12th", "add my wife")  # "add" was Addis Ababa (ADD)
+    assert added.state.slots.travellers == Travellers(adults=2) and city(added, "destination") == "Boston"
+    more = converse("to boston on december 12th for two", "and my husband is coming too")
+    assert more.state.slots.travellers == Travellers(adults=3)
+    kids = converse("to boston on december 12th", "my 2 kids are coming too")  # with the adult, not alone
+    assert kids.state.slots.travellers == Travellers(adults=1, children=2)
+    alone = converse("for 2 children to boston on december 12th")  # children alone are still refused
+    assert alone.state.slots.travellers is None and "At least one adult" in alone.reply
+    assert converse("hola! to boston on december 12th").reply.startswith("Noted: to Boston")  # no place "hola"
