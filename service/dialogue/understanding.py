@@ -183,14 +183,16 @@ def _tagged_places(parse: Parse, taken: list[tuple[int, int]]) -> list[PlaceMent
     return mentions
 
 
-def _doubtful(mention: PlaceMention, found: Sequence[tuple[int, int]]) -> bool:
-    """A word the tagger is unsure is a place, which no list knows, while the lists know a place
-    elsewhere in the message: "one *more* please: austin on feb 6th" is about Austin. Sure of
-    it, or with no other place said ("fly to blorptown"), it stays, to be named back."""
+def _doubtful(mention: PlaceMention, found: Sequence[tuple[int, int]], tokens: Sequence[str]) -> bool:
+    """A word the tagger is unsure is a place, which no list knows or which follows "a" (a noun,
+    not a name: "a *surprise* for my wife", though Surprise is a town by Phoenix), while the
+    lists know a place elsewhere in the message: "one *more* please: austin on feb 6th" is about
+    Austin. Sure of it, or with no other place said ("fly to blorptown"), it stays, to be named back."""
+    article = mention.start > 0 and tokens[mention.start - 1] in ("a", "an")
     return (
         mention.confidence < CONFIDENCE_FLOOR
         and any(b <= mention.start or mention.end <= a for a, b in found)
-        and not gazetteer().is_place(mention.text)
+        and (article or not gazetteer().is_place(mention.text))
     )
 
 
@@ -436,7 +438,7 @@ def understand(parse: Parse, *, text: str | None = None, asked: SlotName | None 
     tagged = _tagged_places(parse, taken)
     searchable = [t if not _covered(taken, i, i + 1) else "\0" for i, t in enumerate(tokens)]
     found = [(a, b) for a, b in gazetteer().find(searchable) if not _covered(taken, a, b)]
-    tagged = [m for m in tagged if not _doubtful(m, found)]
+    tagged = [m for m in tagged if not _doubtful(m, found, tokens)]
     names = [(m.start, m.end) for m in tagged] + [(a, b) for a, b in found if b - a > 1]  # "san" of San Francisco
     codes = _codes(tokens, taken, names)
     taken += [(m.start, m.end) for m in codes]

@@ -106,6 +106,9 @@ ONE_MESSAGE = [
     # a vague count of days or weeks, tagged a city: no place, and no date either, so the date is asked
     ("to [boston|toloc.city_name] in a couple of [weeks|city_name]", {"destination": "Boston"}, "collecting",
      "When do you need to arrive in Boston?"),
+    # an unsure place after "a" is a noun, beside a place the lists know: no "Did you mean Surprise, Arizona?"
+    ("to [phoenix|toloc.city_name] on december 5th, a [surprise|fromloc.city_name|0.3] for my wife",
+     {"destination": "Phoenix", "arrival": ("2026-12-05", None, None)}, "collecting", "Who is travelling?"),
     # an arrow points to the destination; "son" is no airport code (SON: Luganville)
     ("sfo -> jfk on the 12th", {"origin": "San Francisco", "destination": "New York",
      "arrival": ("2026-12-12", None, None)}, "collecting", "to New York (JFK), from San Francisco (SFO)"),
