@@ -92,6 +92,7 @@ FILLERS = frozenset(
         # who travels: "my son needs to get back to college" (SON is Luganville's code), "my mom", ...
         "son", "daughter", "mom", "mum", "dad", "wife", "husband", "kid", "kids", "child", "children", "baby",
         "add",  # "add my wife": no Addis Ababa (ADD)
+        "much", "many",  # "how much is it?": no flight to Much, Germany
     ]
 )
 

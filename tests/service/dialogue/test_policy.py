@@ -510,6 +510,11 @@ def test_a_second_place_for_one_end_by_the_words_between() -> None:
     assert city(onward, "destination") == "Boston" and "I book one flight at a time" in onward.reply
 
 
+def test_a_question_about_the_flight_is_no_new_destination() -> None:
+    asked = converse("to boston on december 12th", "how much is it?")  # was: to Much (CGN), Germany
+    assert city(asked, "destination") == "Boston"
+
+
 def test_people_added_join_those_on_the_form() -> None:
     added = converse("to boston on december 12th", "add my wife")  # "add" was Addis Ababa (ADD)
     assert added.state.slots.travellers == Travellers(adults=2) and city(added, "destination") == "Boston"
