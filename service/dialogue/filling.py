@@ -223,10 +223,6 @@ def _assign_places(turn: Turn) -> dict[PlaceSlot, PlaceMention]:
     return assigned
 
 
-
-
-
-
 def _second_place(turn: Turn, first: PlaceMention, second: PlaceMention) -> str | None:
     """What a second known place for the same end says, by the words between: "instead" (a
     change of mind: "no wait", "sorry", "I mean"), "either" ("or": a choice not ours), "next"
