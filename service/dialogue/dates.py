@@ -336,7 +336,7 @@ def _nth_weekday_at(words: list[str], i: int) -> tuple[int, str] | None:
 
 
 _MONTH_PARTS = frozenset({"end", "beginning", "start", "middle"})
-_WEEK_ORDINALS = frozenset({"1st", "2nd", "3rd", "4th", "first", "second", "third", "fourth", "last"})
+_WEEK_ORDINALS = frozenset(_NTH)  # "the first week of", "the last week of"
 
 
 def _month_part_at(words: list[str], i: int) -> tuple[int, str] | None:
@@ -376,8 +376,6 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
     nth = _nth_weekday_at(words, i)
     if nth is not None:  # "the second monday of january"
         return nth
-    if tuple(words[i : i + 3]) == ("a", "week", "on") and i + 3 < n and words[i + 3] in _WEEKDAYS:
-        return i + 4, f"plus-7 {_WEEKDAY_NAMES[_WEEKDAYS[words[i + 3]]]}"  # "a week on friday": a week after it
     for phrase, meaning in DAYS_BY_FIRST_WORD.get(word, ()):
         if tuple(words[i : i + len(phrase)]) == phrase:
             return i + len(phrase), meaning
@@ -388,9 +386,10 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
         if inner is not None and not is_partial(inner[1]):
             days = many * UNITS[words[i + 1]] * (-1 if words[i + 2] == "before" else 1)
             return inner[0], f"offset {days} {inner[1]}"
-    if many is not None and i + 3 < n and words[i + 1] in UNITS and words[i + 2] in {"from", "after"} \
+    if many is not None and i + 3 < n and words[i + 1] in UNITS and words[i + 2] in {"from", "after", "on"} \
             and words[i + 3] in _WEEKDAYS:  # fmt: skip
-        days = many * UNITS[words[i + 1]]  # "a week from friday", "two weeks from friday": after the coming one
+        # "a week from friday", "two weeks from friday", "a week on friday": after the coming one
+        days = many * UNITS[words[i + 1]]
         return i + 4, f"plus-{days} {_WEEKDAY_NAMES[_WEEKDAYS[words[i + 3]]]}"
     if many is not None and i + 3 < n and words[i + 1] in UNITS and words[i + 2] == "from" \
             and words[i + 3] in {"today", "now", "tomorrow"}:  # fmt: skip

@@ -261,12 +261,9 @@ def read_travellers(words: Words) -> list[Found]:
         if companions is not None:
             (adults, children), used, counted = companions[0], companions[1], True
     if not counted and any(t in _ADDING for t in tokens):  # "add my wife", "my husband is coming too"
-        owned = [i for i, t in enumerate(tokens) if (t in _COMPANIONS or t in _CHILD_UNITS) and _owned(words, i)]
-        if owned:
-            more = [_number(words.at(i - 1)) or (2 if tokens[i] in ("parents", "grandparents") else 1) for i in owned]
-            grown = sum(m for i, m in zip(owned, more, strict=True) if tokens[i] not in _CHILD_UNITS)
-            young = sum(m for i, m in zip(owned, more, strict=True) if tokens[i] in _CHILD_UNITS)
-            spans = [j for i in owned for j in (i - 1, i)]
+        brought = _brought(words)
+        if brought is not None:
+            (grown, young), spans = brought
             return [Found("travellers", MoreTravellers(adults=grown, children=young), min(spans), max(spans) + 1)]
     if not counted:
         solo = _find(words, _SOLO)
@@ -288,12 +285,21 @@ def _owned(words: Words, i: int) -> bool:
 
 def _companions(words: Words) -> tuple[tuple[int, int], list[int]] | None:
     """ "me and my wife", "my wife and i", "with my husband and two kids": the speaker plus each person named."""
+    brought = _brought(words)
+    if brought is None or not any(t in ("me", "i", "myself", "with") for t in words.tokens):
+        return None
+    (adults, children), spans = brought
+    return (1 + adults, children), spans
+
+
+def _brought(words: Words) -> tuple[tuple[int, int], list[int]] | None:
+    """The people the speaker names as theirs ("my wife", "our two kids"): (adults, children), and
+    the tokens that say so; None: nobody."""
     tokens = words.tokens
     owned = [i for i, t in enumerate(tokens) if (t in _COMPANIONS or t in _CHILD_UNITS) and _owned(words, i)]
-    speaker = any(t in ("me", "i", "myself", "with") for t in tokens)
-    if not owned or not speaker:
+    if not owned:
         return None
-    adults, children = 1, 0
+    adults = children = 0
     for i in owned:
         count = _number(words.at(i - 1)) or (2 if tokens[i] in ("parents", "grandparents") else 1)
         if tokens[i] in _CHILD_UNITS:
