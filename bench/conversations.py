@@ -1,6 +1,6 @@
 """Clean success: simulated customers book flights through the chat API; a per-kind table.
 
-Each of the goals in ``bench/conversation/goals.py`` (near 600, in eighteen kinds) is played by
+Each of the goals in ``bench/conversation/goals.py`` (near 700, in nineteen kinds) is played by
 a simulated customer over HTTP: it says what it wants the way people do, answers the bot's
 questions, checks the summary and corrects what is wrong, then reads the stored booking
 back. A goal is an *eventual* success when the booking stored is exactly what the customer

@@ -52,7 +52,9 @@ def booking_lines(booking: Booking, *, indent: str = "") -> list[str]:
     rows = [("reference", f"{booking.reference} ({booking.status})")]
     if booking.traveller:
         rows.append(("passenger", _plain(booking.traveller)))
-    rows += [("to", booking.destination.describe()), ("arriving", _moment(booking.arrival))]
+    rows.append(("to", booking.destination.describe()))
+    if booking.arrival is not None:  # none when only the departure was said
+        rows.append(("arriving", _moment(booking.arrival)))
     if booking.origin is not None:
         rows.append(("from", booking.origin.describe()))
     if booking.departure is not None:

@@ -147,6 +147,8 @@ class Customer:
         if _ASK_ARRIVAL.search(text):
             if "arrival" in self.said and "couldn't" not in text and "passed" not in text:
                 self.outcome.needless.append("asked for the arrival again")
+            elif goal.arrival is None and "departure" in self.said:
+                self.outcome.needless.append("asked for an arrival after the departure was said")
             self.said.add("arrival")
             return goal.arrival_answer
         if _ASK_RETURN.search(text):
@@ -227,7 +229,7 @@ class Customer:
             place = goal.destination
             named = place.said if _plain(place.answer) in _plain(place.said) else f"{place.said}, {place.answer}"
             return f"no, to {named}"
-        if slot == "arrival":
+        if slot == "arrival" and goal.arrival is not None:
             return f"no, arriving {goal.arrival_answer}"
         if slot == "origin" and goal.origin is not None:
             return f"no, from {goal.origin.said}"

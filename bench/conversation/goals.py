@@ -1,4 +1,4 @@
-"""The customers' goals: what each wants booked and how they say it, in eighteen kinds.
+"""The customers' goals: what each wants booked and how they say it, in nineteen kinds.
 
 Written for this benchmark, not drawn from any test set: the places are real places and
 the phrasings are the ways people type to a booking assistant (other names, airports,
@@ -39,6 +39,7 @@ KINDS = {
     "reasons": "a reason before the city or run into it",
     "weeks": "a week or month for a date (\"next week\")",
     "casual": "times, dates and airports typed casually (\"5ish\", \"Chicago Midway\")",
+    "leaving": "a departure or a span for the dates (\"leaving friday\", \"dec 5 to 12\")",
 }
 # the names customers travel under (every goal has one): many scripts, accents, hyphens, apostrophes
 NAMES = [
@@ -542,11 +543,12 @@ def goals(now: dt.datetime, seed: int = 7) -> list[Goal]:
     from .asides import asides  # they build on this module's calendar and places
     from .casual import casual
     from .getaways import getaways
+    from .leaving import leaving
     from .reasons import reasons
     from .regions import regions
     from .trips import names, party, trips
     from .weeks import weeks
 
-    for family in (trips, party, names, regions, asides, getaways, reasons, weeks, casual):
+    for family in (trips, party, names, regions, asides, getaways, reasons, weeks, casual, leaving):
         made.extend(family(cal, random.Random(f"{seed}-{family.__name__}")))
     return made

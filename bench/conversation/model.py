@@ -27,7 +27,7 @@ class Place:
 
 @dataclass(frozen=True, slots=True)
 class Moment:
-    """When: a date (the arrival always has one), a time of day with its qualifier, or a part of the day."""
+    """When: a date (an arrival or a return always has one), a time of day with its qualifier, or a part of the day."""
 
     date: dt.date | None
     time: dt.time | None = None
@@ -40,7 +40,8 @@ class Goal:
     id: str
     kind: str
     destination: Place
-    arrival: Moment
+    arrival: Moment | None
+    """None: the customer gives only when they leave (``departure``), and no arrival may be booked."""
     opening: tuple[str, ...]
     """The customer's first messages, as scripted (a correction kind scripts its own mistake and fix)."""
     arrival_answer: str

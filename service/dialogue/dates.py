@@ -25,7 +25,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -171,6 +171,9 @@ class Moment:
     """A change of the moment already chosen, with no date or time of its own: "a day earlier"."""
     stay: bool = False
     """The shift is how long the trip lasts ("for a week"): the return, counted from the arrival."""
+    until: str | None = None
+    """The trip's last day, when the moment was said as a span ("dec 5 to dec 12", "friday to
+    sunday"): the return's date phrase."""
 
 
 @lru_cache(maxsize=65536)
@@ -239,7 +242,7 @@ def _numbers(tokens: Sequence[str]) -> list[str]:
     while i < len(words):
         for size in (2, 1):
             window = " ".join(words[i : i + size])
-            if size > len(words) - i or not re.fullmatch(r"[a-z\- ]+", window):
+            if size > len(words) - i or not re.fullmatch(r"[a-z][a-z\- ]*", window):  # a "-" alone is no 0
                 continue
             ordinal, number = _read_number(window)
             if ordinal is not None and number is None and 1 <= ordinal <= 31 and _dated(words, i, size):
@@ -621,7 +624,60 @@ def find_moments(tokens: Sequence[str]) -> list[Moment]:
             qualifier = None  # "by tomorrow evening" is read as "tomorrow evening"
         moments.append(Moment(start, j, date, time, qualifier, period))
         i = floor = j
-    return moments
+    return _spans(moments, words)
+
+
+_DASHES = "-\N{EN DASH}\N{EM DASH}"
+_SPAN_WORDS = frozenset({*_DASHES, "to", "through", "thru", "until", "till", "til"})
+_DAYS_SPAN = re.compile(rf"^(\d{{1,2}})(?:st|nd|rd|th)?[{_DASHES}](\d{{1,2}})(?:st|nd|rd|th)?$")
+
+
+def _spans(moments: list[Moment], words: list[str]) -> list[Moment]:
+    """Two dates joined as a span are one trip, out and back: "dec 5 to dec 12", "the 5th
+    through the 12th", "friday to sunday", "dec 5 - 12", "dec 5-12" (one token). Not two days
+    offered ("the 5th or the 6th", "between ... and ..."), nor "leave on the 5th to arrive the 6th"."""
+    result: list[Moment] = []
+    for moment in _typed_spans(moments, words):
+        last = result[-1] if result else None
+        if last is not None and moment.start < last.end:  # its day was read as the span's end
+            continue
+        if last is not None and last.date is not None and moment.date is not None and last.until is None \
+                and last.shift is None and moment.shift is None and not is_partial(last.date) \
+                and not is_partial(moment.date):  # fmt: skip
+            gap = [w for w in words[last.end : moment.start] if w not in {"", "the"}]
+            led = not gap and words[moment.start] in _SPAN_WORDS  # "until dec 12" read as one moment
+            if led or (len(gap) == 1 and gap[0] in _SPAN_WORDS):
+                result[-1] = replace(last, end=moment.end, until=moment.date)
+                continue
+        result.append(_bare_end(moment, words))
+    return result
+
+
+def _bare_end(moment: Moment, words: list[str]) -> Moment:
+    """ "dec 5 to 12": a day number alone after the span word is that month's day."""
+    month, _, day = (moment.date or "").partition(" ")
+    if moment.time is not None or month not in MONTH_NAMES[1:] or not day.isdigit():
+        return moment
+    at = _skip_empty(words, moment.end)
+    if at + 1 < len(words) and words[at] in _SPAN_WORDS and _day(words[at + 1]) is not None:
+        end = _day(words[at + 1])
+        after = words[at + 2] if at + 2 < len(words) else ""
+        if end is not None and end > int(day) and after not in {"am", "pm", ":", "o'clock"}:
+            return replace(moment, end=at + 2, until=f"{month} {end}")
+    return moment
+
+
+def _typed_spans(moments: list[Moment], words: list[str]) -> list[Moment]:
+    """The moments, with "dec 5-12" (a month, then one token of two days) added where it stands."""
+    found = list(moments)
+    for i, word in enumerate(words[:-1]):
+        match = _DAYS_SPAN.match(words[i + 1])
+        if word in _MONTHS and match and not any(m.start <= i + 1 < m.end for m in moments):
+            first, last = int(match[1]), int(match[2])
+            if 1 <= first < last <= 31:
+                month = MONTH_NAMES[_MONTHS[word]]
+                found.append(Moment(i, i + 2, f"{month} {first}", None, None, until=f"{month} {last}"))
+    return sorted(found, key=lambda m: m.start)
 
 
 def _period_at(words: list[str], i: int, bare: bool) -> tuple[int, Period] | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, field_serializer
+from pydantic import BaseModel, ConfigDict, field_serializer, model_validator
 
 __all__ = [
     "SLOT_NAMES",
@@ -163,7 +163,8 @@ class Booking(_Value):
     reference: str
     status: BookingStatus
     destination: City
-    arrival: Arrival
+    arrival: Arrival | None = None
+    """When the customer arrives; null when they said only when they leave (then ``departure`` has a date)."""
     origin: City | None = None
     departure: Departure | None = None
     trip: TripType = "one_way"
@@ -182,3 +183,10 @@ class Booking(_Value):
     """The lead traveller's name as on the passport: personal data, returned only with the conversation's
     token or the admin key; null for bookings made before names were asked, or once erased."""
     created_at: dt.datetime
+
+    @model_validator(mode="after")
+    def _dated(self) -> Booking:
+        # a flight is booked on a day: the arrival's, or else the departure's
+        if self.arrival is None and (self.departure is None or self.departure.date is None):
+            raise ValueError("a booking needs an arrival or a departure with a date")
+        return self

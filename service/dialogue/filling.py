@@ -50,6 +50,8 @@ def fill(turn: Turn) -> None:
             turn.problem(messages.two_days(spec.name, *days))
         elif said:
             _take_moment(turn, spec, said[-1])
+            if said[-1].moment.until is not None and spec.name != "returning":
+                _take_span_end(turn, said[-1])
         shifts = [m for m in u.moments if _moment_slot(turn, m) == spec.name and m.moment.shift is not None]
         if shifts:
             _shift_moment(turn, spec, shifts[-1])
@@ -79,6 +81,13 @@ def _two_days(turn: Turn, spec: FormSlot, said: list[MomentMention]) -> tuple[dt
     if dates[0] is None or dates[1] is None or dates[0] == dates[1]:
         return None
     return dates[0], dates[1], between
+
+
+def _take_span_end(turn: Turn, mention: MomentMention) -> None:
+    """ "dec 5 to dec 12": the trip's last day is its return (a round trip), read after the way out."""
+    m = mention.moment
+    back = replace(m, date=m.until, until=None, time=None, qualifier=None, period=None)
+    _take_moment(turn, form_slot("returning"), MomentMention(back, "returning", mention.text, cued=True))
 
 
 def _moment_slot(turn: Turn, mention: MomentMention) -> str:
@@ -350,11 +359,10 @@ def _counting_from(turn: Turn, spec: FormSlot, timezone: str | None, phrase: str
     """The moment a date phrase counts from: now, or, for a day of the calendar or week, the start
     of the day of the moment the row counts from when that is later (the arrival, for the return):
     "back on sunday" is the Sunday after the arrival, "back tomorrow" still tomorrow."""
-    counted = spec.counts_from is not None and calendar_phrase(phrase)
-    start = getattr(turn.state.slots, spec.counts_from) if counted else None  # type: ignore[arg-type]
-    if start is None or start.date is None or start.date <= local_now(turn.now, timezone).date():
+    start = spec.start(turn.state.slots) if calendar_phrase(phrase) else None
+    if start is None or start <= local_now(turn.now, timezone).date():
         return turn.now
-    return dt.datetime.combine(start.date, dt.time(), tzinfo=zone(timezone)).astimezone(dt.UTC)
+    return dt.datetime.combine(start, dt.time(), tzinfo=zone(timezone)).astimezone(dt.UTC)
 
 
 def _read_date(
@@ -506,18 +514,17 @@ def _shift_moment(turn: Turn, spec: FormSlot, mention: MomentMention) -> None:
     assert shift is not None and spec.said is not None
     current: MomentValue | None = getattr(turn.state.slots, spec.name)
     if mention.moment.stay:  # "for a week": from the arrival, whatever return was chosen before
-        start = getattr(turn.state.slots, spec.counts_from) if spec.counts_from is not None else None
-        if start is not None and start.date is not None:
-            _take_counted(turn, spec, start.date + shift)
+        start = spec.start(turn.state.slots)
+        if start is not None:
+            _take_counted(turn, spec, start + shift)
         else:  # no arrival yet to count from: the trip is a round one, and its return is asked
             _implied(turn, spec)
         return
     if current is None or current.date is None:
-        start = getattr(turn.state.slots, spec.counts_from) if spec.counts_from is not None else None
-        if start is not None and start.date is not None and shift > dt.timedelta(0) \
-                and not shift % dt.timedelta(days=1):  # fmt: skip
+        start = spec.start(turn.state.slots)
+        if start is not None and shift > dt.timedelta(0) and not shift % dt.timedelta(days=1):
             # "back two weeks later": nothing to move, so the days count from the arrival
-            _take_counted(turn, spec, start.date + shift)
+            _take_counted(turn, spec, start + shift)
             return
         turn.problem(messages.nothing_to_move(spec.name))
         return

@@ -116,11 +116,12 @@ def check_arrival(arrival: MomentValue, slots: Slots, local_now: dt.datetime) ->
 
 
 def check_return(back: MomentValue, slots: Slots, local_now: dt.datetime) -> Problem | None:
-    """A return: ahead, within a year, after the outbound arrival (the same day only at a later time)."""
+    """A return: ahead, within a year, after the outbound arrival (the same day only at a later
+    time), or after the departure when no arrival was said."""
     problem = _ahead_within_a_year(back, local_now)
-    arrival = slots.arrival
-    if problem is None and arrival is not None and not _later(arrival, back):
-        problem = Problem("before_arrival", arrival.date)
+    outbound = slots.arrival or slots.departure
+    if problem is None and outbound is not None and outbound.date is not None and not _later(outbound, back):
+        problem = Problem("before_arrival" if slots.arrival else "before_departure", outbound.date)
     return problem
 
 
@@ -182,8 +183,9 @@ class FormSlot:
     said: Literal["arrival_said", "departure_said", "returning_said"] | None = None
     """The state's field keeping the date phrase, read again when that place's time zone changes."""
     needs_date: bool = False
-    counts_from: SlotName | None = None
-    """A moment whose days count from another's: "back on Sunday" is the Sunday after the arrival."""
+    counts_from: tuple[SlotName, ...] = ()
+    """A moment whose days count from another's, the first of these with a date: "back on
+    Sunday" is the Sunday after the arrival (after the departure, when only that was said)."""
     read: Reader | None = None
     """Finds the slot's values in a message (readers run in the form's order, each word used once)."""
     applies: Callable[[Slots], bool] | None = None
@@ -202,6 +204,14 @@ class FormSlot:
     def needed(self, slots: Slots) -> bool:
         return self.required(slots) if callable(self.required) else self.required
 
+    def start(self, slots: Slots) -> dt.date | None:
+        """The date this moment's days count from (``counts_from``), if the form holds one."""
+        for name in self.counts_from:
+            moment = getattr(slots, name)
+            if moment is not None and moment.date is not None:
+                return moment.date
+        return None
+
 
 def _resolve_place(text: str) -> Resolution:
     return gazetteer().resolve(text)
@@ -209,6 +219,11 @@ def _resolve_place(text: str) -> Resolution:
 
 def _round_trip(slots: Slots) -> bool:
     return slots.trip == "round_trip"
+
+
+def _undated(slots: Slots) -> bool:
+    """No day to book on yet: a customer who says when they leave is not asked when they arrive."""
+    return slots.departure is None or slots.departure.date is None
 
 
 def _not_one_way(slots: Slots) -> bool:
@@ -226,7 +241,7 @@ FORM: tuple[FormSlot, ...] = (
     ),
     FormSlot(
         "arrival",
-        required=True,
+        required=_undated,
         question="When do you need to arrive in {destination}?",
         explanation='I need the date you want to arrive, and a time if it matters, for example "December 5th", '
         '"next Friday" or "by 5 pm tomorrow".',
@@ -271,7 +286,7 @@ FORM: tuple[FormSlot, ...] = (
         check=check_return,
         said="returning_said",
         needs_date=True,
-        counts_from="arrival",
+        counts_from=("arrival", "departure"),
         applies=_not_one_way,
         implies=(("trip", "round_trip"),),
     ),

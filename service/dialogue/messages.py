@@ -334,15 +334,14 @@ def describe_cabin(cabin: Cabin) -> str:
 
 
 def _trip(
-    destination: City, arrival: Arrival, origin: City | None, departure: Departure | None, back: Return | None
+    destination: City, arrival: Arrival | None, origin: City | None, departure: Departure | None, back: Return | None
 ) -> str:
     text = f"to {destination.describe()}"
     if origin is not None:
         text += f" from {origin.describe()}"
-    if departure is not None:
-        text = f"{text}, {describe_departure(departure)} and {describe_arrival(arrival)}"
-    else:
-        text = f"{text}, {describe_arrival(arrival)}"
+    said = [describe_departure(departure)] if departure is not None else []
+    said += [describe_arrival(arrival)] if arrival is not None else []
+    text = f"{text}, {' and '.join(said)}"
     return f"{text}, {describe_return(back)}" if back is not None else text
 
 
@@ -360,7 +359,7 @@ def _details(
 
 def summary(slots: Slots) -> str:
     """The confirmation question for a complete form: every value, defaults said plainly."""
-    assert slots.destination is not None and slots.arrival is not None
+    assert slots.destination is not None and (slots.arrival is not None or slots.departure is not None)
     kind = "a round trip" if slots.returning is not None else "a one-way flight"
     trip = _trip(slots.destination, slots.arrival, slots.origin, slots.departure, slots.returning)
     details = _details(slots.travellers or Travellers(), slots.cabin or "economy", bool(slots.nonstop), slots.airline,

@@ -839,10 +839,10 @@
     if (booking.traveller) { // the customer's own words: text, like everything else
       rows.push([T.passenger, booking.traveller, "passenger"]);
     }
-    rows.push(
-      [T.destination, formatCity(booking.destination), "destination"],
-      [T.arrival, formatMoment(booking.arrival), "arrival"]
-    );
+    rows.push([T.destination, formatCity(booking.destination), "destination"]);
+    if (booking.arrival) { // null when the customer said only when they leave
+      rows.push([T.arrival, formatMoment(booking.arrival), "arrival"]);
+    }
     if (booking.origin) {
       rows.push([T.origin, formatCity(booking.origin), "origin"]);
     }

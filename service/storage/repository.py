@@ -199,8 +199,8 @@ def add_booking(session: Session, *, conversation_id: str, reference: str, slots
     A preference the customer did not state (``None`` in the slots) is stored as the
     booking's default: one-way, one adult, economy, any airline, stops allowed."""
     destination, arrival, origin, departure = slots.destination, slots.arrival, slots.origin, slots.departure
-    if destination is None or arrival is None:
-        raise ValueError("a booking needs a destination and an arrival")
+    if destination is None or (arrival is None and (departure is None or departure.date is None)):
+        raise ValueError("a booking needs a destination and a day: an arrival, or a departure with a date")
     booking = Booking(
         reference=reference, status="confirmed", destination=destination, arrival=arrival, origin=origin,
         departure=departure, trip=slots.trip or "one_way", returning=slots.returning,
@@ -218,10 +218,10 @@ def add_booking(session: Session, *, conversation_id: str, reference: str, slots
         "destination_city": destination.city,
         "destination_airports": list(destination.airports),
         "destination_timezone": destination.timezone,
-        "arrival_date": arrival.date,
-        "arrival_time": arrival.time,
-        "arrival_qualifier": arrival.qualifier,
-        "arrival_period": arrival.period,
+        "arrival_date": arrival.date if arrival else None,
+        "arrival_time": arrival.time if arrival else None,
+        "arrival_qualifier": arrival.qualifier if arrival else None,
+        "arrival_period": arrival.period if arrival else None,
         "origin_city": origin.city if origin else None,
         "origin_airports": list(origin.airports) if origin else None,
         "origin_timezone": origin.timezone if origin else None,
@@ -303,7 +303,7 @@ def to_booking(row: Any) -> Booking:
         destination=City(
             city=row.destination_city, airports=tuple(row.destination_airports), timezone=row.destination_timezone
         ),
-        arrival=Arrival(
+        arrival=None if row.arrival_date is None else Arrival(
             date=row.arrival_date, time=row.arrival_time, qualifier=row.arrival_qualifier, period=row.arrival_period
         ),
         origin=origin,

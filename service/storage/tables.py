@@ -73,6 +73,8 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 TRIP_CHECK = "trip IN ('one_way', 'round_trip')"
 CABIN_CHECK = "cabin IN ('economy', 'premium_economy', 'business', 'first')"
 TRAVELLERS_CHECK = f"adults >= 1 AND children >= 0 AND adults + children <= {MAX_TRAVELLERS}"
+# ... and of 0004: a booking has a day, its arrival's or else its departure's
+DATED_CHECK = "arrival_date IS NOT NULL OR departure_date IS NOT NULL"
 
 
 class Base(DeclarativeBase):
@@ -133,6 +135,7 @@ class BookingRow(Base):
         CheckConstraint(TRIP_CHECK, name="trip"),
         CheckConstraint(CABIN_CHECK, name="cabin"),
         CheckConstraint(TRAVELLERS_CHECK, name="travellers"),
+        CheckConstraint(DATED_CHECK, name="dated"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -142,7 +145,8 @@ class BookingRow(Base):
     destination_city: Mapped[str] = mapped_column(String(128))
     destination_airports: Mapped[list[str]] = mapped_column(JSON)
     destination_timezone: Mapped[str] = mapped_column(String(64))
-    arrival_date: Mapped[dt.date] = mapped_column(Date)
+    arrival_date: Mapped[dt.date | None] = mapped_column(Date)
+    """NULL for a booking made by its departure alone ("leaving Friday"; since 0004)."""
     arrival_time: Mapped[dt.time | None] = mapped_column(Time)
     arrival_qualifier: Mapped[str | None] = mapped_column(String(8))
     arrival_period: Mapped[str | None] = mapped_column(String(9))

@@ -26,9 +26,9 @@ def test_db_upgrade_current_downgrade_on_sqlite(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     result = runner.invoke(app, ["db", "upgrade", "--database-url", url])
     assert result.exit_code == 0, result.output
-    assert "database at revision 0003" in result.output
+    assert "database at revision 0004" in result.output
     result = runner.invoke(app, ["db", "current", "--database-url", url])
-    assert "current 0003, head 0003" in result.output
+    assert "current 0004, head 0004" in result.output
     result = runner.invoke(app, ["db", "downgrade", "base", "--database-url", url])
     assert result.exit_code == 0 and "revision None" in result.output
     assert migrate.current(url) is None
@@ -38,7 +38,7 @@ def test_db_upgrade_on_postgresql(postgres: Callable[[], str]) -> None:
     url = postgres()
     result = runner.invoke(app, ["db", "upgrade", "--database-url", url])
     assert result.exit_code == 0, result.output
-    assert migrate.current(url) == "0003"
+    assert migrate.current(url) == "0004"
 
 
 def test_the_database_url_comes_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -48,7 +48,7 @@ def test_the_database_url_comes_from_the_environment(tmp_path: Path, monkeypatch
     assert (tmp_path / "ticketbot.db").is_file()  # the default: a SQLite file here
     monkeypatch.setenv("TICKETBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'elsewhere.db'}")
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    assert migrate.current(f"sqlite:///{tmp_path / 'elsewhere.db'}") == "0003"
+    assert migrate.current(f"sqlite:///{tmp_path / 'elsewhere.db'}") == "0004"
 
 
 def _chat(url: str, lines: list[str]) -> list[str]:

@@ -56,6 +56,22 @@ def test_the_defaults_say_one_way_one_adult_economy_and_nothing_else() -> None:
     ]
 
 
+def test_a_booking_by_its_departure_has_no_arriving_line() -> None:
+    booking = _booking(arrival=None, origin=CHICAGO, departure=Departure(date=dt.date(2026, 12, 11), period="evening"))
+    assert booking_lines(booking)[:4] == [
+        "reference   K7QX4MPA (confirmed)",
+        "to          Lisbon (LIS)",
+        "from        Chicago (ORD, MDW)",
+        "leaving     Friday, December 11, 2026, in the evening",
+    ]
+
+
+def test_a_booking_has_a_day() -> None:
+    """No arrival and no dated departure is no booking: the value itself refuses it."""
+    with pytest.raises(ValueError, match="a departure with a date"):
+        _booking(arrival=None, departure=Departure(time=dt.time(8, 0)))
+
+
 @pytest.mark.parametrize(
     ("adults", "children", "said"),
     [(1, 0, "1 adult"), (3, 0, "3 adults"), (1, 1, "1 adult, 1 child"), (2, 4, "2 adults, 4 children")],

@@ -42,17 +42,20 @@ REFERENCE = re.compile(r"^[A-Z0-9]{8}$")
 LABELS = {
     "en": {
         "title": "✓ Booking confirmed", "ref": "Reference", "passenger": "Passenger", "destination": "Destination",
-        "arrival": "Arrival", "origin": "From", "trip": "Trip", "return": "Return", "travellers": "Travellers",
+        "arrival": "Arrival", "origin": "From", "departure": "Departure", "trip": "Trip", "return": "Return",
+        "travellers": "Travellers",
         "cabin": "Cabin", "airline": "Airline", "stops": "Stops",
     },
     "fr": {
         "title": "✓ Réservation confirmée", "ref": "Référence", "passenger": "Passager", "destination": "Destination",
-        "arrival": "Arrivée", "origin": "Départ de", "trip": "Trajet", "return": "Retour", "travellers": "Voyageurs",
+        "arrival": "Arrivée", "origin": "Départ de", "departure": "Départ", "trip": "Trajet", "return": "Retour",
+        "travellers": "Voyageurs",
         "cabin": "Classe", "airline": "Compagnie", "stops": "Escales",
     },
     "de": {
         "title": "✓ Buchung bestätigt", "ref": "Buchungsnummer", "passenger": "Fluggast", "destination": "Ziel",
-        "arrival": "Ankunft", "origin": "Von", "trip": "Reise", "return": "Rückflug", "travellers": "Reisende",
+        "arrival": "Ankunft", "origin": "Von", "departure": "Abflug", "trip": "Reise", "return": "Rückflug",
+        "travellers": "Reisende",
         "cabin": "Reiseklasse", "airline": "Fluggesellschaft", "stops": "Zwischenstopps",
     },
 }  # fmt: skip
@@ -168,6 +171,31 @@ def test_a_round_trip_for_two_in_business(
     assert booking["trip"] == "round_trip" and booking["returning"]["date"] == "2026-12-20"
     assert booking["travellers"] == {"adults": 2, "children": 0} and booking["cabin"] == "business"
     assert booking["nonstop"] is True and booking["airline"] is None and booking["traveller"] == NAME
+
+
+LEAVING = "from Chicago to Lisbon, leaving on the 12th"
+DEPARTURE = {"en": "Saturday, December 12, 2026", "fr": "samedi 12 décembre 2026", "de": "Samstag, 12. Dezember 2026"}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "de"])
+def test_a_booking_by_its_departure_alone(page: Page, ticketbot: Ticketbot, host_site: str, lang: str) -> None:
+    """Said only when they leave: the customer is not asked when they arrive, and the card has a
+    departure row and no arrival row (the booking's arrival is null)."""
+    chat = open_chat(page, ticketbot, host_site, lang)
+    asked = chat.say(LEAVING)
+    assert "Who is travelling?" in asked and "arrive" not in asked, asked
+    assert "Shall I book it?" in chat.say(NAME)
+    assert chat.say("yes").startswith("Booked!")
+    expect(chat.card).to_have_count(1)
+    reference = chat.card.locator(".ref").inner_text()
+    assert_card(chat.card, lang, {
+        "ref": reference, "passenger": NAME, "destination": "Lisbon (LIS)", "origin": "Chicago (ORD, MDW)",
+        "departure": DEPARTURE[lang], **{k: v for k, v in DEFAULTS[lang].items() if k != "arrival"},
+    })  # fmt: skip
+    assert [name for name, _, _ in card_rows(chat.card)][:5] == ["ref", "passenger", "destination", "origin",
+                                                                 "departure"]  # fmt: skip
+    [booking] = server_view(ticketbot.url, chat.stored(ticketbot.url))["bookings"]
+    assert booking["arrival"] is None and booking["departure"]["date"] == "2026-12-12"
 
 
 def alter_bookings(page: Page, change: Callable[[dict[str, Any]], None]) -> list[dict[str, Any]]:

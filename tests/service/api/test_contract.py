@@ -83,7 +83,21 @@ def test_leave_fills_origin_and_asks_where_to(client: httpx.Client) -> None:
     ).json()
     assert turn["slots"]["origin"]["city"] == "Taipei" and turn["slots"]["destination"] is None
     assert turn["slots"]["departure"]["date"] == "2027-11-02" and turn["slots"]["arrival"] is None
-    assert turn["missing"] == ["destination", "arrival", "traveller"] and turn["status"] == "collecting"
+    # the day is said: the arrival is no longer needed, only where to and who
+    assert turn["missing"] == ["destination", "traveller"] and turn["status"] == "collecting"
+
+
+def test_a_booking_by_its_departure_alone_has_a_null_arrival(client: httpx.Client) -> None:
+    conversation, auth = start_conversation(client)
+    path = f"/api/v1/conversations/{conversation}/messages"
+    for text in ("leave Taipei on Nov. 2nd for Boston", "Chen Mei-Ling"):
+        turn = client.post(path, json={"text": text}, headers=auth).json()
+    assert turn["status"] == "confirming" and turn["missing"] == []
+    booked = client.post(path, json={"text": "yes"}, headers=auth).json()
+    booking = booked["booking"]
+    assert booking["arrival"] is None and booking["departure"]["date"] == "2027-11-02"
+    assert booking["origin"]["city"] == "Taipei" and booking["destination"]["city"] == "Boston"
+    assert client.get(f"/api/v1/bookings/{booking['reference']}", headers=auth).json() == booking
 
 
 def test_same_idempotency_key_books_once(client: httpx.Client) -> None:

@@ -134,6 +134,31 @@ def test_two_dates_stay_apart_and_positions_match_the_tokens() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "date", "until"),
+    [
+        ("dec 5 to dec 12", "december 5", "december 12"), ("dec 5 - dec 12", "december 5", "december 12"),
+        ("december 5 through december 12", "december 5", "december 12"),
+        ("from the 5th to the 12th", "day 5", "day 12"), ("dec 5 until dec 12", "december 5", "december 12"),
+        ("dec 5 till the 12th", "december 5", "day 12"), ("friday to sunday", "friday", "sunday"),
+        ("dec 5 to 12", "december 5", "december 12"), ("dec 5-12", "december 5", "december 12"),
+        ("dec 5th\N{EN DASH}12th", "december 5", "december 12"),
+    ],
+)
+def test_two_dates_joined_as_a_span_are_one_trip(text: str, date: str, until: str) -> None:
+    moment = _one(text)
+    assert (moment.date, moment.until) == (date, until)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["leave dec 5 to arrive dec 6", "the 12th or the 13th", "between the 12th and the 15th", "dec 5 to 12 pm",
+     "dec 12 to 5", "by 9 am to boston on dec 5"],
+)  # fmt: skip
+def test_dates_that_are_no_span(text: str) -> None:
+    assert all(m.until is None for m in find_moments(tokenize(text)))
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "1 ticket to boston", "i may go to boston", "flight 5 to denver", "yes", "", "25:00 o'clock", "13 pm",

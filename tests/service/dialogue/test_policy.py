@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from service.dialogue import Book, CancelBooking, DialogueState, Say, next_turn, opening
-from service.dialogue.domain import Travellers
+from service.dialogue.domain import Return, Travellers
+from service.dialogue.form import Problem, check_return
 from service.dialogue.state import Choice, DidYouMean
 from tests.service.conftest import NOW, tagged
 
@@ -153,7 +154,8 @@ def test_one_message(message: str, slots: dict, status: str, reply: str) -> None
     assert (departure.date.isoformat() if departure and departure.date else None) == slots.get("departure")
     assert conversation.state.status == status
     assert reply in conversation.reply
-    assert conversation.state.missing() == [s for s in ("destination", "arrival") if s not in slots] + ["traveller"]
+    needed = ("destination",) if "departure" in slots else ("destination", "arrival")  # a day said is enough
+    assert conversation.state.missing() == [s for s in needed if s not in slots] + ["traveller"]
 
 
 def test_bare_answers_follow_the_question() -> None:
@@ -473,6 +475,28 @@ def test_two_days_offered_for_one_moment_are_asked_about_not_picked() -> None:
     assert converse("to boston on the 12th, sorry, the 13th").state.slots.arrival.date == dt.date(2026, 12, 13)
     both = converse("leave on december 3rd and arrive in boston on december 4th")
     assert both.state.slots.arrival.date == dt.date(2026, 12, 4)
+
+
+@pytest.mark.parametrize("span", ["dec 5 to dec 12", "from the 5th to the 12th", "dec 5-12", "dec 5 - 12"])
+def test_a_span_of_two_dates_is_the_way_out_and_the_return(span: str) -> None:
+    trip = converse(f"to miami from jfk {span}")
+    slots = trip.state.slots
+    assert slots.arrival.date == dt.date(2026, 12, 5) and slots.returning.date == dt.date(2026, 12, 12)
+    assert slots.trip == "round_trip" and trip.reply.endswith("Who is travelling? The name as on the passport, please.")
+    leaving = converse("leaving boston friday to sunday for denver").state.slots  # the first date's cue
+    assert leaving.departure.date == dt.date(2026, 11, 27) and leaving.arrival is None
+    assert leaving.returning.date == dt.date(2026, 11, 29)
+
+
+def test_a_dated_departure_is_day_enough_and_the_return_counts_from_it() -> None:
+    leaving = converse("denver to boston, depart the 3rd")
+    assert leaving.state.missing() == ["traveller"] and leaving.state.slots.arrival is None
+    back = converse("back a week later", state=leaving.state).state.slots
+    assert back.returning.date == dt.date(2026, 12, 10) and back.trip == "round_trip"
+    early = check_return(Return(date=dt.date(2026, 12, 2)), leaving.state.slots, NOW)
+    assert early == Problem("before_departure", dt.date(2026, 12, 3))
+    timed = converse("to boston leaving at 8 am")  # a time alone is no day: the arrival is still asked
+    assert timed.state.missing() == ["arrival", "traveller"]
 
 
 def test_an_answer_the_tagger_sends_to_the_other_end_follows_the_question() -> None:

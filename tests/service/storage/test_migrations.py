@@ -12,7 +12,7 @@ from sqlalchemy import Column, Integer, MetaData, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from service.dialogue import Arrival, City, Slots
-from service.dialogue.domain import MAX_TRAVELLERS, Airline, Return, Travellers
+from service.dialogue.domain import MAX_TRAVELLERS, Airline, Departure, Return, Travellers
 from service.storage import make_engine, make_sessions, migrate, repository
 from service.storage.tables import Base
 from tests.service.conftest import NOW
@@ -31,7 +31,7 @@ def _tables(url: str) -> set[str]:
 def test_up_check_down_up(fresh_url: str) -> None:
     assert migrate.current(fresh_url) is None
     migrate.upgrade(fresh_url)
-    assert migrate.current(fresh_url) == migrate.head() == "0003"
+    assert migrate.current(fresh_url) == migrate.head() == "0004"
     assert _tables(fresh_url) == TABLES
     migrate.check(fresh_url)  # `alembic check`: the models and the migrations agree
     migrate.downgrade(fresh_url, "base")
@@ -156,6 +156,65 @@ def test_bookings_made_before_0003_read_back_with_the_defaults_and_survive_the_w
         with sessions() as session:
             again = repository.find_booking(session, reference="NEW23456")
         assert again is not None and (again.booking.cabin, again.booking.traveller) == ("economy", None)
+    finally:
+        engine.dispose()
+
+
+def test_a_booking_by_its_departure_alone_survives_the_way_down_dated_by_it(fresh_url: str) -> None:
+    """0004 lets the arrival be empty where the departure is dated; going down, such a booking
+    takes its departure date as its arrival date (0003 needs one), and every other row is as it was."""
+    migrate.upgrade(fresh_url)
+    engine = make_engine(fresh_url)
+    values = {"conversation_id": "c" * 32, "reference": "OLD23456", "now": "2026-11-27 10:00:00+00:00"}
+    denver = City(city="Denver", airports=("DEN",), timezone="America/Denver")
+    boise = City(city="Boise", airports=("BOI",), timezone="America/Boise")
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(_CONVERSATION), values)
+            connection.execute(text(_OLD_BOOKING), values)
+        sessions = make_sessions(engine)
+        leaving = Departure(date=dt.date(2027, 1, 8), period="morning")
+        with sessions.begin() as session:
+            repository.add_booking(session, conversation_id="c" * 32, reference="DEP23456", now=NOW,
+                                   slots=Slots(destination=boise, origin=denver, departure=leaving))  # fmt: skip
+        with sessions() as session:
+            stored = repository.find_booking(session, reference="DEP23456")
+        assert stored is not None and stored.booking.arrival is None and stored.booking.departure == leaving
+        migrate.downgrade(fresh_url, "0003")
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT * FROM bookings ORDER BY id")).mappings().all()
+        assert [(r["reference"], str(r["arrival_date"]), r["arrival_period"]) for r in rows] == [
+            ("OLD23456", "2027-01-05", "morning"), ("DEP23456", "2027-01-08", None)
+        ]  # fmt: skip
+        assert str(rows[1]["departure_date"]) == "2027-01-08" and rows[1]["departure_period"] == "morning"
+        with pytest.raises(IntegrityError), engine.begin() as connection:  # 0003's NOT NULL is back
+            connection.execute(text("UPDATE bookings SET arrival_date = NULL"))
+        migrate.upgrade(fresh_url)
+        with sessions() as session:
+            again = repository.find_booking(session, reference="DEP23456")
+        assert again is not None and again.booking.arrival == Arrival(date=dt.date(2027, 1, 8))
+    finally:
+        engine.dispose()
+
+
+def test_a_booking_needs_a_day(fresh_url: str) -> None:
+    """Neither the repository nor the database takes a booking with no arrival and no dated departure."""
+    migrate.upgrade(fresh_url)
+    engine = make_engine(fresh_url)
+    values = {"conversation_id": "c" * 32, "reference": "CHK23456", "now": "2026-11-27 10:00:00+00:00"}
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(_CONVERSATION), values)
+            connection.execute(text(_OLD_BOOKING), values)
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(text("UPDATE bookings SET arrival_date = NULL"))
+        with engine.begin() as connection:  # a dated departure is day enough
+            connection.execute(text("UPDATE bookings SET departure_date = '2027-01-04', arrival_date = NULL"))
+        denver = City(city="Denver", airports=("DEN",), timezone="America/Denver")
+        sessions = make_sessions(engine)
+        with pytest.raises(ValueError, match="a day"), sessions.begin() as session:
+            repository.add_booking(session, conversation_id="c" * 32, reference="NOD23456", now=NOW,
+                                   slots=Slots(destination=denver, departure=Departure(time=dt.time(8))))  # fmt: skip
     finally:
         engine.dispose()
 
