@@ -91,6 +91,31 @@ def weeks(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
                     answer or f"on {date:%B} {date.day}", said, traveller=NAMES[(extra + 9) % len(NAMES)])  # fmt: skip
 
 
+    # a named day's weekend or week, its day asked and read within it (calendar facts worked out here)
+    memorial = _last_monday_of_may(cal.today)
+    labor = _nth_monday(cal.today, 9, 1)
+    christmas = cal.next_date(12, 25)
+    named: list[tuple[str, dt.date, str]] = [
+        ("to {d} for memorial day weekend", memorial - dt.timedelta(days=2), "saturday"),
+        ("a flight to {d} over labor day weekend", labor - dt.timedelta(days=1), "sunday"),
+        ("to {d} christmas week", christmas - dt.timedelta(days=christmas.weekday() - 2), "wednesday"),
+    ]  # fmt: skip
+    for extra, (shape, date, answer) in enumerate(named, start=len(cases) + 1 + len(later)):
+        airport, city = US[extra % len(US)]
+        yield _goal("weeks", extra, _place(airport, city), Moment(date), [shape.format(d=city)], answer,
+                    {"destination"}, traveller=NAMES[(extra + 9) % len(NAMES)])  # fmt: skip
+
+
+def _last_monday_of_may(today: dt.date) -> dt.date:
+    """Memorial Day: the last Monday of May, this year's unless it has passed."""
+    for year in (today.year, today.year + 1):
+        last = dt.date(year, 5, 31)
+        day = last - dt.timedelta(days=last.weekday())
+        if day >= today:
+            return day
+    raise AssertionError("unreachable")
+
+
 def _nth_monday(today: dt.date, month: int, nth: int) -> dt.date:
     """The nth Monday of the coming such month (a calendar fact, worked out here, not by the bot)."""
     year = today.year + (month < today.month)

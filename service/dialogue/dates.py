@@ -294,14 +294,21 @@ def week_start(phrase: str, today: dt.date) -> dt.date | None:
 
 def is_partial(phrase: str) -> bool:
     """Whether a phrase names a week, a weekend or a month and not its day ("next week", "in
-    january"): the day is still to be asked."""
-    return phrase.split()[0] in ("week", "weekend", "month")
+    january", "memorial day weekend"): the day is still to be asked."""
+    return phrase.split()[0] in ("week", "weekend", "month", "weekend-of", "week-of")
 
 
 def partial_start(phrase: str, today: dt.date) -> tuple[Literal["week", "month"], dt.date]:
     """What a partial phrase leaves open and where it starts: a week's Monday (a weekend is its
-    week's), a month's first day (the coming such month: this one while it lasts)."""
-    kind, mode = phrase.split()
+    week's), a month's first day (the coming such month: this one while it lasts); a named day's
+    week its Monday, its weekend its first day (a Monday holiday's is the Saturday before it,
+    Thanksgiving's the Thursday itself)."""
+    kind, _, mode = phrase.partition(" ")
+    if kind in ("weekend-of", "week-of"):
+        day = resolve_date(mode, dt.datetime.combine(today, dt.time(12), tzinfo=dt.UTC)) or today
+        if kind == "week-of":
+            return "week", day - dt.timedelta(days=day.weekday())
+        return "week", day - dt.timedelta(days={0: 2, 1: 3, 6: 1}.get(day.weekday(), 0))
     if kind == "month":
         month = {"this": today.month, "next": today.month % 12 + 1}.get(mode) or int(mode)
         year = today.year + (month < today.month)
@@ -317,8 +324,10 @@ def partial_start(phrase: str, today: dt.date) -> tuple[Literal["week", "month"]
 def day_within(phrase: str, unit: Literal["week", "month"], start: dt.date) -> dt.date | None:
     """A day answered within the week or month left open: a bare weekday ("wednesday") in a
     week, a bare day ("the 15th") in a month; None: not one."""
-    if unit == "week":
-        return start + dt.timedelta(days=_WEEKDAY_NAMES.index(phrase)) if phrase in _WEEKDAY_NAMES else None
+    if unit == "week":  # the first such weekday from the start (a week's Monday, a holiday weekend's first day)
+        if phrase not in _WEEKDAY_NAMES:
+            return None
+        return start + dt.timedelta(days=(_WEEKDAY_NAMES.index(phrase) - start.weekday()) % 7)
     words = phrase.split()
     if len(words) == 2 and words[0] == "day":
         with contextlib.suppress(ValueError):
@@ -381,7 +390,10 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
         return nth
     for phrase, meaning in DAYS_BY_FIRST_WORD.get(word, ()):
         if tuple(words[i : i + len(phrase)]) == phrase:
-            return i + len(phrase), meaning
+            end = i + len(phrase)
+            if words[end : end + 1] in (["weekend"], ["week"]):  # "memorial day weekend": its day asked
+                return end + 1, f"{words[end]}-of {meaning}"
+            return end, meaning
     many = count(word)
     if many is not None and i + 3 < n and words[i + 1] in UNITS and words[i + 2] in {"before", "after"} \
             and words[i + 3] not in _WEEKDAYS:  # "2 days before christmas", "a week after the 20th"

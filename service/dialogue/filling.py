@@ -447,12 +447,21 @@ _UNDAYED_WORDS = {"week this": "this week", "week next": "next week", "week afte
                   "month this": "this month", "month next": "next month"}  # fmt: skip
 
 
+def _named_span(phrase: str) -> str | None:
+    """ "weekend-of holiday Memorial Day" -> "of Memorial Day weekend", for "Which day ... ?"."""
+    kind, _, day = phrase.partition(" ")
+    if kind not in ("weekend-of", "week-of"):
+        return None
+    name = day.removeprefix("holiday ") if day.startswith("holiday ") else day.title()
+    return f"of {'the week' if kind == 'week-of' else 'the weekend'} of {name}"
+
+
 def _take_partial(turn: Turn, spec: FormSlot, moment: Moment, timezone: str | None) -> None:
     """ "next week", "in january": kept, and the day asked, not guessed (a week from today or
     the 1st is rarely the day meant); a time said with it waits for that day too."""
     assert moment.date is not None
     unit, start = partial_start(moment.date, local_now(turn.now, timezone).date())
-    said = _UNDAYED_WORDS.get(moment.date) or f"in {start:%B}"
+    said = _UNDAYED_WORDS.get(moment.date) or _named_span(moment.date) or f"in {start:%B}"
     turn.set(partial_date=PartialDate(slot=spec.name, unit=unit, start=start, said=said))
     if spec.needs_date and (moment.time is not None or moment.period is not None):
         qualifier = None if moment.time is None else moment.qualifier or "at"

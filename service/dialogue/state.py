@@ -81,7 +81,7 @@ class PartialDate(_Part):
     slot: Literal["arrival", "departure", "returning"] = "arrival"
     unit: Literal["week", "month"]
     start: dt.date
-    """The week's Monday, or the month's first day."""
+    """The week's Monday, a holiday weekend's first day, or the month's first day."""
     said: str
     """How it was said ("next week", "in January"), for the question."""
 

@@ -282,6 +282,24 @@ def test_the_day_answered_is_read_within_the_week_or_month() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "start", "saturday"),
+    [
+        # Memorial Day 2027 is Monday, May 31: its weekend starts on Saturday the 29th
+        ("memorial day weekend", dt.date(2027, 5, 29), dt.date(2027, 5, 29)),
+        ("over labor day weekend", dt.date(2027, 9, 4), dt.date(2027, 9, 4)),
+        # Thanksgiving 2026 is today (Thursday, November 26): its weekend runs Thursday to Sunday
+        ("thanksgiving weekend", dt.date(2026, 11, 26), dt.date(2026, 11, 28)),
+        ("christmas week", dt.date(2026, 12, 21), dt.date(2026, 12, 26)),  # the week of Friday, December 25
+    ],
+)
+def test_a_named_days_weekend_or_week_leaves_its_day_to_ask(text: str, start: dt.date, saturday: dt.date) -> None:
+    moment = _one(text)
+    assert moment.date is not None and is_partial(moment.date)
+    assert partial_start(moment.date, dt.date(2026, 11, 26)) == ("week", start)
+    assert day_within("saturday", "week", start) == saturday
+
+
+@pytest.mark.parametrize(
     ("text", "meant"),
     [
         ("tommorow", "tomorrow"), ("tomorow", "tomorrow"), ("2morrow", "tomorrow"), ("tonite", "tonight"),

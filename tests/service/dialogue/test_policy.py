@@ -488,6 +488,16 @@ def test_a_span_of_two_dates_is_the_way_out_and_the_return(span: str) -> None:
     assert leaving.returning.date == dt.date(2026, 11, 29)
 
 
+def test_a_holiday_weekend_asks_its_day_and_reads_it_within() -> None:
+    asked = converse("boston to miami memorial day weekend")
+    assert asked.state.slots.arrival is None
+    assert asked.reply.endswith("Which day of the weekend of Memorial Day do you need to arrive in Miami?")
+    for day, date in (("saturday", dt.date(2027, 5, 29)), ("sunday", dt.date(2027, 5, 30)),
+                      ("monday", dt.date(2027, 5, 31))):  # fmt: skip
+        assert converse(day, state=asked.state).state.slots.arrival.date == date
+    assert converse("to boston on memorial day").state.slots.arrival.date == dt.date(2027, 5, 31)
+
+
 def test_a_dated_departure_is_day_enough_and_the_return_counts_from_it() -> None:
     leaving = converse("denver to boston, depart the 3rd")
     assert leaving.state.missing() == ["traveller"] and leaving.state.slots.arrival is None
