@@ -152,3 +152,16 @@ def casual(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
         made = goal(_place(da, dc), Moment(date), shape.format(o=oc, d=dc, date=said_date), None,
                     origin=_place(oa, oc), returning=Moment(date + dt.timedelta(days=days)))  # fmt: skip
         yield replace(made, said=made.said | {"returning"})
+
+    # "in the am", a part of the day after a bare hour, a bound said before the date (fixed
+    # cities and dates: no draw, so nothing above shifts)
+    day = cal.after(9)
+    said_day = f"{day:%B} {day.day}".lower()
+    for extra, (shape, moment) in enumerate([
+        ("to {d} on {date} in the am", Moment(day, period="morning")),
+        ("to {d} on {date} at 7 in the pm", Moment(day, t(19, 0), "at")),
+        ("to {d}, i need to arrive by saturday noon", Moment(saturday, t(12, 0), "by")),
+        ("to {d} before friday at 5 pm", Moment(cal.weekday(4), t(17, 0), "before")),
+    ]):  # fmt: skip
+        airport, city = US[(extra * 5 + 2) % len(US)]
+        yield goal(_place(airport, city), moment, shape.format(d=city, date=said_day), None)

@@ -621,8 +621,12 @@ def find_moments(tokens: Sequence[str]) -> list[Moment]:
             if (more_date and date) or (more_time and time) or (more_period and period):
                 break
             date, time, period = date or more_date, time or more_time, period or more_period or skipped
-            qualifier = more_qualifier if more_time else (qualifier or more_qualifier)
+            # "by saturday noon", "before friday at 5": a bound said with the date holds for the time
+            bound = more_time is not None and more_qualifier in (None, "at") and qualifier not in (None, "at")
+            if not bound:
+                qualifier = more_qualifier if more_time else (qualifier or more_qualifier)
             j = more_end
+        said_end = j  # before a part of the day said after: "at 7 in the pm" says no "pm" of the 7 itself
         if (date is not None or time is not None) and period is None:
             comma = j < len(words) and words[j] == ","
             # "tomorrow morning", "june 2nd, in the evening"; after a time only "in the ...": "at 9 in the morning"
@@ -630,7 +634,7 @@ def find_moments(tokens: Sequence[str]) -> list[Moment]:
             if after is not None:
                 j, period = after
         if time is not None and period is not None:
-            explicit = any(w in {"am", "pm"} for w in words[start:j])  # said, so not ours to move
+            explicit = any(w in {"am", "pm"} for w in words[start:said_end])  # said, so not ours to move
             time, period = (time if explicit else _in_period(time, period)), None  # "tomorrow evening at 7": 7 pm
         if period is not None:
             qualifier = None  # "by tomorrow evening" is read as "tomorrow evening"
@@ -705,6 +709,8 @@ def _period_at(words: list[str], i: int, bare: bool) -> tuple[int, Period] | Non
         return i + 1, PERIOD_WORDS[words[i]]
     if bare and i < len(words) and words[i] in ("am", "pm"):  # "tmrw am", "friday pm"
         return i + 1, "morning" if words[i] == "am" else "afternoon"
+    if phrase[:2] == ("in", "the") and phrase[2:] in (("am",), ("pm",)):  # "dec 10 in the am", "at 7 in the pm"
+        return i + 3, "morning" if phrase[2] == "am" else "afternoon"
     return None
 
 

@@ -121,6 +121,10 @@ def test_typed_numbers_and_meals_need_a_time_word(text: str) -> None:
 def test_a_date_and_a_time_make_one_moment() -> None:
     moment = _one("i need to be there by 5 pm on june fourteenth please")
     assert (moment.date, moment.time, moment.qualifier) == ("june 14", dt.time(17, 0), "by")
+    moment = _one("arrive by saturday noon")  # the bound said before the date holds for the time (was "at")
+    assert (moment.date, moment.time, moment.qualifier) == ("saturday", dt.time(12, 0), "by")
+    moment = _one("before friday at 5 pm")
+    assert (moment.date, moment.time, moment.qualifier) == ("friday", dt.time(17, 0), "before")
     moment = _one("tomorrow at noon")
     assert (moment.date, moment.time, moment.qualifier) == ("tomorrow", dt.time(12, 0), "at")
 
@@ -227,6 +231,9 @@ def test_impossible_days_are_skipped() -> None:
         ("my first flight, on friday", "friday", None, None),  # a first time flying, not a time of day
         ("the morning of the 19th", "day 19", None, "morning"),  # the morning was dropped
         ("tmrw am", "tomorrow", None, "morning"), ("friday pm", "friday", None, "afternoon"),
+        ("dec 10 in the am", "december 10", None, "morning"), ("tomorrow in the pm", "tomorrow", None, "afternoon"),
+        ("dec 10 at 7 in the pm", "december 10", dt.time(19, 0), None),  # was 7 am: the "pm" read as the 7's
+        ("dec 10 at 7 in the am", "december 10", dt.time(7, 0), None),
     ],
 )
 def test_parts_of_the_day(text: str, date: str | None, time: dt.time | None, period: str | None) -> None:
