@@ -36,6 +36,7 @@ _ASK_RETURN = re.compile(
     r"When do you want to come back\?|On what date do you want to come back\?|date you fly back|"
     r"Which day .+ do you want to come back\?"
 )
+_ASK_COUNT = re.compile(r"How many (?P<who>people|children) are travelling")
 _CABINS = {"economy": "economy", "premium_economy": "premium economy", "business": "business class",
            "first": "first class"}  # fmt: skip
 
@@ -159,6 +160,13 @@ class Customer:
             return goal.returning_answer or "it's one-way"
         if _ASK_ORIGIN.search(text):
             return f"from {goal.origin.said}" if goal.origin else "it doesn't matter"
+        count = _ASK_COUNT.search(text)
+        if count:
+            if "travellers" in self.said:
+                self.outcome.needless.append("asked how many travel again")
+            self.said.add("travellers")
+            adults, children = goal.travellers
+            return str(children if count.group("who") == "children" else adults + children)
         if _ASK_NAME.search(text):
             if "traveller" in self.said and "A name as on the passport" not in text:
                 self.outcome.needless.append("asked for the name again")

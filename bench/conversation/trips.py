@@ -132,6 +132,21 @@ def party(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
         yield _goal("party", number, _place(dc, d), Moment(date), opening, f"on {said_date}",
                     {"destination", "arrival"}, travellers=(adults, children), cabin=cabin, airline=code,
                     airline_said=airline, nonstop=nonstop, traveller=NAMES[(number + 7) % len(NAMES)])  # fmt: skip
+    # a party named without its number: how many is asked, and the number answered is the count
+    # (fixed dates, not the shared calendar's draws: the kinds after this one keep their dates)
+    uncounted = [
+        ("me and my friends want to fly to {d} on {date}", (5, 0)),
+        ("a trip with friends to {d}, {date}", (3, 0)),
+        ("me, my wife and the kids to {d} on {date}", (2, 3)),
+        ("to {d} on {date} with my kids", (1, 2)),
+    ]  # fmt: skip
+    for extra, (shape, (adults, children)) in enumerate(uncounted, start=len(_PARTY)):
+        (_, _o), (dc, d) = _pair(rng)
+        date = cal.after(20 + extra)
+        opening = [shape.format(d=d, date=f"{date:%B} {date.day}".lower())]
+        yield _goal("party", extra, _place(dc, d), Moment(date), opening, plainly(Moment(date)),
+                    {"destination", "arrival"}, travellers=(adults, children),
+                    traveller=NAMES[(extra + 7) % len(NAMES)])  # fmt: skip
 
 
 _NAME_ANSWERS = [

@@ -18,11 +18,11 @@ from dataclasses import replace
 from . import messages
 from .dates import Moment, calendar_phrase, day_within, is_partial, local_now, partial_start, resolve_date, zone
 from .direction import CORRECTION_WORDS, INSTEAD, NEXT
-from .domain import City, PlaceSlot
+from .domain import City, PlaceSlot, Travellers
 from .form import CONFIDENCE_FLOOR, FORM, MOMENT_SLOTS, FormSlot, MomentValue, Problem, form_slot
 from .places import Ambiguous, Place, Region, Resolution, Resolved, Unknown, gazetteer
-from .preferences import Found
-from .state import Choice, DidYouMean, Option, PartialDate, PartialTime
+from .preferences import Count, Found, Uncounted
+from .state import Choice, Counting, DidYouMean, Option, PartialDate, PartialTime
 from .turn import Turn
 from .understanding import MomentMention, PlaceMention
 
@@ -106,6 +106,12 @@ def _last_of_each(values: tuple[Found, ...]) -> list[Found]:
 
 def _take_said(turn: Turn, spec: FormSlot, value: object) -> None:
     held = getattr(turn.state.slots, spec.name)
+    if isinstance(value, Uncounted):  # "me and my friends": how many is asked before anything is booked
+        turn.set(counting=Counting(adults=value.adults, children=value.children, asking=value.asking))
+        turn.progress = True
+        return
+    if isinstance(value, Count):
+        value = _counted(turn.state.counting, value.number)
     if value is not None and spec.combine is not None:
         value = spec.combine(held, value)
     if value is not None and spec.check is not None:
@@ -114,7 +120,19 @@ def _take_said(turn: Turn, spec: FormSlot, value: object) -> None:
             turn.problem(_words(problem, None, turn.now.date()))
             return
     turn.take(spec.name, value)
+    if spec.name == "travellers" and turn.state.counting is not None:
+        turn.set(counting=None)
     _implied(turn, spec)
+
+
+def _counted(counting: Counting | None, number: int) -> Travellers:
+    """A number alone, as the question asked it: everyone ("How many people ...?", the form's
+    question too) or the children ("How many children ...?"), with the others already counted."""
+    if counting is None:
+        return Travellers(adults=number)
+    if counting.asking == "children":
+        return Travellers(adults=counting.adults, children=number)
+    return Travellers(adults=number - counting.children, children=counting.children)
 
 
 def _implied(turn: Turn, spec: FormSlot) -> None:

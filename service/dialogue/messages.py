@@ -173,6 +173,13 @@ def date_question(slot: SlotName, destination: str | None) -> str:
     return f"On what date do you need to arrive in {destination}?"
 
 
+def how_many(asking: str) -> str:
+    """For a party named without its number ("me and my friends", "with my kids")."""
+    if asking == "children":
+        return "How many children are travelling?"
+    return "How many people are travelling, you included?"
+
+
 def which_day(slot: SlotName, week: str, destination: str | None) -> str:
     """Asked for a week or month said without its day ("next week", "in January")."""
     if slot == "returning":

@@ -17,7 +17,7 @@ from model import Parse
 
 from . import lexicon, messages
 from .actions import Action, Book, CancelBooking, Say
-from .domain import PlaceSlot, SlotName
+from .domain import PlaceSlot, SlotName, Travellers
 from .filling import fill, option, place_value
 from .form import REASKS_BEFORE_EXAMPLE, form_slot
 from .places import Resolved, gazetteer, normalise
@@ -232,6 +232,8 @@ def _finish(turn: Turn) -> None:
         question = region_question
     elif (day_question := _ask_day(turn)) is not None:
         question = day_question
+    elif (count_question := _ask_count(turn)) is not None:
+        question = count_question
     else:
         missing = state.missing()
         if missing:
@@ -292,6 +294,27 @@ def _ask_day(turn: Turn) -> str | None:
     turn.set(status="collecting", requested=undayed.slot)
     destination = turn.state.slots.destination
     return turn.question or messages.which_day(undayed.slot, undayed.said, destination.city if destination else None)
+
+
+def _ask_count(turn: Turn) -> str | None:
+    """ "How many people are travelling, you included?" for a party named without its number,
+    before the form's next question. None: none waits. "No", or more than
+    ``REASKS_BEFORE_EXAMPLE`` answers in a row that give no number, books those counted so far."""
+    counting, u = turn.state.counting, turn.understood
+    if counting is None:
+        return None
+    if turn.state.requested == "travellers" and not turn.progress:
+        refused = "no" in u.acts and not u.has_values
+        if refused or (turn.trouble and _fail(turn, "count") > REASKS_BEFORE_EXAMPLE):
+            if refused:
+                turn.notes.append(messages.OK)
+            turn.take("travellers", Travellers(adults=counting.adults, children=counting.children))
+            turn.set(counting=None, failures={k: v for k, v in turn.state.failures.items() if k != "count"})
+            turn.question = None
+            return None
+    _acknowledge(turn, asking="travellers")
+    turn.set(status="collecting", requested="travellers")
+    return turn.question or messages.how_many(counting.asking)
 
 
 def _acknowledge(turn: Turn, *, asking: SlotName) -> None:

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from ._airlines import AIRLINES
 from .domain import Airline, Cabin, SlotName, Travellers
 
 __all__ = [
+    "Count",
     "Found",
     "Reader",
+    "Uncounted",
     "Words",
     "airline_named",
     "read_airline",
@@ -200,6 +203,33 @@ class MoreTravellers:
 _ADDING = frozenset({"add", "also", "too", "coming", "joining", "join", "plus"})
 
 
+@dataclass(frozen=True, slots=True)
+class Uncounted:
+    """A party named without its number ("me and my friends", "with my kids"): those counted
+    so far (the speaker and each person named) and what is still to be asked, how many people
+    in all or how many children."""
+
+    adults: int
+    children: int
+    asking: Literal["people", "children"]
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """A number alone, said to "How many ...?": what it counts is the question's to say."""
+
+    number: int
+
+
+# several people of one kind, said without their number: how many is asked, not guessed
+_UNCOUNTED_ADULTS = frozenset({"friends", "colleagues", "coworkers", "co-workers", "brothers", "sisters", "cousins",
+                               "buddies", "mates", "pals", "in-laws", "relatives", "folks"})  # fmt: skip
+_UNCOUNTED_CHILDREN = frozenset({"kids", "children", "sons", "daughters", "grandkids", "grandchildren", "babies",
+                                 "toddlers"})  # fmt: skip
+_COUNT_ONLY = frozenset({"of", "us", "in", "total", "all", "people", "persons", "altogether", "together", "we're", "we",
+                         "are", "there", "will", "be", "just", "only", "ok", "okay", "so", "um", "uh"})  # fmt: skip
+
+
 def _number(word: str | None) -> int | None:
     if word is None:
         return None
@@ -208,8 +238,39 @@ def _number(word: str | None) -> int | None:
     return _NUMBERS.get(word)
 
 
+def _count_alone(words: Words) -> Found | None:
+    """ "4", "four of us", "5 in total": a number said alone, in answer to "How many ...?"."""
+    numbers = [(i, _number(t)) for i, t in enumerate(words.tokens) if t is not None and _number(t) is not None]
+    others = [t for t in words.tokens if t is not None and _number(t) is None]
+    if len(numbers) != 1 or any(t not in _COUNT_ONLY for t in others):
+        return None
+    (i, number) = numbers[0]
+    return Found("travellers", Count(number), i, i + 1) if number and words.tokens[i] not in ("a", "an") else None
+
+
+def _uncounted(words: Words, adults: int, children: int) -> Found | None:
+    """ "me and my friends", "with my kids", "my wife and the kids": someone named in the plural
+    with no number. ``adults`` and ``children``: the party as counted, each such plural as one."""
+    tokens = words.tokens
+    plural = [i for i, t in enumerate(tokens) if t in _UNCOUNTED_ADULTS | _UNCOUNTED_CHILDREN
+              and words.at(i - 1) in ("my", "our", "the", "with", "and")]  # fmt: skip
+    if not plural:
+        return None
+    grown = [i for i in plural if tokens[i] in _UNCOUNTED_ADULTS]
+    owned = [i for i in plural if _owned(words, i)]  # the ones counted (as one each) above
+    known_adults = adults - sum(1 for i in owned if tokens[i] in _UNCOUNTED_ADULTS)
+    known_children = children - sum(1 for i in owned if tokens[i] in _UNCOUNTED_CHILDREN)
+    party = Uncounted(adults=max(known_adults, 1), children=max(known_children, 0),
+                      asking="people" if grown else "children")  # fmt: skip
+    return Found("travellers", party, min(plural) - 1, max(plural) + 1)
+
+
 def read_travellers(words: Words) -> list[Found]:
-    """ "for two", "3 adults and a child", "me and my wife", "just me", "party of four"."""
+    """ "for two", "3 adults and a child", "me and my wife", "just me", "party of four"; a party
+    named without its number ("me and my friends") is to be counted; a number alone answers
+    "How many ...?"."""
+    if words.asked == "travellers" and (alone := _count_alone(words)) is not None:
+        return [alone]
     tokens, n = words.tokens, len(words.tokens)
     adults = children = 0
     used: list[int] = []
@@ -260,6 +321,9 @@ def read_travellers(words: Words) -> list[Found]:
         companions = _companions(words)
         if companions is not None:
             (adults, children), used, counted = companions[0], companions[1], True
+        uncounted = None if any(t in _ADDING for t in tokens) else _uncounted(words, adults, children)
+        if uncounted is not None:
+            return [uncounted]
     if not counted and any(t in _ADDING for t in tokens):  # "add my wife", "my husband is coming too"
         brought = _brought(words)
         if brought is not None:

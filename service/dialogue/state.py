@@ -15,7 +15,7 @@ from ..errors import StateError
 from .domain import City, Period, PlaceSlot, Qualifier, SlotName, Slots, Status
 from .form import missing
 
-__all__ = ["Choice", "DialogueState", "DidYouMean", "Option", "PartialDate", "PartialTime", "Pending"]
+__all__ = ["Choice", "Counting", "DialogueState", "DidYouMean", "Option", "PartialDate", "PartialTime", "Pending"]
 
 
 class _Part(BaseModel):
@@ -69,8 +69,19 @@ class PartialTime(_Part):
         return None if value is None else value.strftime("%H:%M")
 
 
+class Counting(_Part):
+    """A party named without its number ("me and my friends", "with my kids"): how many is
+    asked ("How many people are travelling, you included?"), and a number alone answers it."""
+
+    adults: int
+    """The adults counted so far: the speaker and each one named."""
+    children: int = 0
+    asking: Literal["people", "children"] = "people"
+    """What the number answered counts: everyone, or the children."""
+
+
 # fields added to the state after conversations were stored without them, at their defaults
-_ADDED_LATER: dict[str, Any] = {"regions": {}, "partial_date": None}
+_ADDED_LATER: dict[str, Any] = {"regions": {}, "partial_date": None, "counting": None}
 
 
 class PartialDate(_Part):
@@ -99,6 +110,7 @@ class DialogueState(BaseModel):
     pending: Pending | None = None
     partial_time: PartialTime | None = None
     partial_date: PartialDate | None = None
+    counting: Counting | None = None
     regions: dict[PlaceSlot, str] = {}
     """A region said for an end of the trip ("out of Ohio", "to Texas"), whose city is still to
     be asked ("Which city in Ohio ...?"), by slot: both ends can be one, and the city answered

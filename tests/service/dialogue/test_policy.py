@@ -488,6 +488,23 @@ def test_a_span_of_two_dates_is_the_way_out_and_the_return(span: str) -> None:
     assert leaving.returning.date == dt.date(2026, 11, 29)
 
 
+def test_a_party_named_without_its_number_is_asked_how_many() -> None:
+    friends = converse("me and my friends want to fly to vegas on dec 12")
+    assert friends.state.slots.travellers is None
+    assert friends.reply.endswith("How many people are travelling, you included?")
+    assert converse("5", state=friends.state).state.slots.travellers == Travellers(adults=5)
+    assert converse("there are 4 of us", state=friends.state).state.slots.travellers == Travellers(adults=4)
+    assert converse("me and 2 friends", state=friends.state).state.slots.travellers == Travellers(adults=3)
+    kids = converse("me, my wife and the kids to orlando dec 20")
+    assert kids.reply.endswith("How many children are travelling?")
+    counted = converse("3", state=kids.state)
+    assert counted.state.slots.travellers == Travellers(adults=2, children=3) and counted.state.counting is None
+    assert counted.reply.endswith("Who is travelling? The name as on the passport, please.")
+    refused = converse("no", state=kids.state)  # those counted so far are booked
+    assert refused.state.slots.travellers == Travellers(adults=2) and refused.state.counting is None
+    assert "counting" not in counted.state.to_json()  # stored only while in use (a rolling deploy)
+
+
 def test_a_holiday_weekend_asks_its_day_and_reads_it_within() -> None:
     asked = converse("boston to miami memorial day weekend")
     assert asked.state.slots.arrival is None

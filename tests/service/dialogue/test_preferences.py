@@ -8,7 +8,7 @@ from model.tokenize import tokenize
 from service.dialogue import Airline, Travellers
 from service.dialogue.form import READERS
 from service.dialogue.names import MAX_NAME, valid_name
-from service.dialogue.preferences import Words, read_all
+from service.dialogue.preferences import Count, Uncounted, Words, read_all
 
 
 def values(text: str, asked: str | None = None) -> dict[str, object]:
@@ -65,6 +65,32 @@ def values(text: str, asked: str | None = None) -> dict[str, object]:
 )
 def test_readers(text: str, expected: dict[str, object]) -> None:
     assert values(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "party"),
+    [
+        ("me and my friends", Uncounted(adults=1, children=0, asking="people")),  # was 2 adults: a guess
+        ("a trip with friends", Uncounted(adults=1, children=0, asking="people")),
+        ("with my colleagues", Uncounted(adults=1, children=0, asking="people")),
+        ("with my kids", Uncounted(adults=1, children=0, asking="children")),
+        ("me, my wife and the kids", Uncounted(adults=2, children=0, asking="children")),
+        ("me, my husband, our 2 kids and my parents", Travellers(adults=4, children=2)),  # all counted
+        ("with my 3 kids", Travellers(adults=1, children=3)),
+    ],
+)
+def test_a_party_named_without_its_number_is_to_be_counted(text: str, party: object) -> None:
+    assert values(text)["travellers"] == party
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "count"),
+    [("4", "travellers", Count(4)), ("five of us", "travellers", Count(5)), ("5 in total", "travellers", Count(5)),
+     ("4", "traveller", None), ("4", None, None), ("4 to boston", "travellers", None)],
+)  # fmt: skip
+def test_a_number_alone_counts_only_when_asked_how_many(text: str, asked: str | None, count: Count | None) -> None:
+    found = values(text, asked).get("travellers")
+    assert (found if isinstance(found, Count) else None) == count
 
 
 @pytest.mark.parametrize(
