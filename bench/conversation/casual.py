@@ -165,3 +165,12 @@ def casual(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
     ]):  # fmt: skip
         airport, city = US[(extra * 5 + 2) % len(US)]
         yield goal(_place(airport, city), moment, shape.format(d=city, date=said_day), None)
+
+    # an airport named by a name with "field" or "national" in it
+    day = cal.after(11)
+    said_day = f"{day:%B} {day.day}".lower()
+    love = Place(airport="DAL", said="Dallas Love Field", answer="Dallas Love Field", exact=True)
+    yield goal(love, Moment(day), f"fly to dallas love field from houston on {said_day}", None,
+               origin=_place("IAH", "Houston"))  # fmt: skip
+    reagan = Place(airport="DCA", said="Reagan National", answer="Reagan National", exact=True)
+    yield goal(reagan, Moment(day), f"to reagan national on {said_day}", None)

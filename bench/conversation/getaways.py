@@ -48,3 +48,9 @@ def getaways(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
         said = {"destination", "arrival"} | ({"origin"} if origin else set())
         yield _goal("getaways", number, _place(airport, name), Moment(date), opening, f"on {said_date}",
                     said, traveller=NAMES[(number + 5) % len(NAMES)], **more)  # fmt: skip
+    # added later, on fixed dates (no calendar draw: the kinds after this one keep theirs)
+    for extra, (airport, name) in enumerate([("ORF", "the Outer Banks"), ("PDX", "Mt. Hood"), ("OAK", "Napa")],
+                                            start=len(GETAWAYS)):  # fmt: skip
+        date = cal.after(30 + extra)
+        yield _goal("getaways", extra, _place(airport, name), Moment(date), [f"to {name} on {date:%B} {date.day}"],
+                    "", {"destination", "arrival"}, traveller=NAMES[(extra + 5) % len(NAMES)])  # fmt: skip

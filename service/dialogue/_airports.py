@@ -80,6 +80,9 @@ AREAS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("Algarve", "PT", ("FAO",), ()),
     ("Bay Area", "US", ("SFO", "OAK", "SJC"), ("san francisco bay area", "sf bay area")),
     ("Twin Cities", "US", ("MSP",), ()),
+    ("Outer Banks", "US", ("ORF",), ()),
+    ("Mount Hood", "US", ("PDX",), ("mt hood", "mt. hood")),
+    ("Napa Valley", "US", ("OAK", "SFO", "STS"), ("napa",)),  # Napa's own airport has no airline
 )
 
 # Names people use that GeoNames' other names lack: name -> (city, country). GeoNames already

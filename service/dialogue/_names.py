@@ -17,7 +17,7 @@ __all__ = ["airport_name_keys", "country_names", "filed_names", "normalise"]
 # Words written several ways in place names: the shortest spelling is the key.
 _SPELLINGS = {"saint": "st", "sainte": "ste", "fort": "ft", "mount": "mt", "and": "&"}
 _GENERIC = frozenset({
-    "airport", "airports", "international", "intl", "regional", "municipal", "national", "domestic", "field",
+    "airport", "airports", "international", "intl", "regional", "municipal", "national", "ntl", "domestic", "field",
     "aerodrome", "airfield", "county", "metropolitan", "metro", "air", "terminal", "the", "city", "airpark",
 })
 _SUFFIXES = (" city", " island", " islands")
@@ -79,13 +79,16 @@ def airport_name_keys(airport: Airport) -> set[str]:
     city_words = {w for key in filed_names(airport.city) for w in key.split()}
     keys: set[str] = set()
     for name in {airport.name, airport.other_name} - {""}:
-        words = [w for w in normalise(name).split() if w not in city_words and w not in _GENERIC]
+        named = [w for w in normalise(name).split() if w not in city_words]
+        words = [w for w in named if w not in _GENERIC]
         while words and words[0] in {"de", "la", "of", "da", "di"}:
             words.pop(0)
         if not words:
             continue
         if len(words) > 1 or len(words[0]) >= 5:
             keys.add(" ".join(words))
+        elif named.index(words[0]) + 1 < len(named) and named[named.index(words[0]) + 1] == "field":
+            keys.add(f"{words[0]} field")  # "Dallas Love Field": "love field" ("love" alone is a word)
         if len(words) > 1 and len(words[-1]) >= 5:
             keys.add(words[-1])  # "General Edward Lawrence Logan": "Logan"
     return keys

@@ -216,7 +216,7 @@ class Gazetteer:
         key = key[4:] if key.startswith("the ") else key
         if not key:
             return Unknown(text)
-        for suffix in (" international airport", " airport", " intl", " international"):
+        for suffix in (" international airport", " airport", " intl", " international", " national"):
             if key.endswith(suffix) and key[: -len(suffix)] in self._all_airport_names:  # "logan airport"
                 return Resolved(self._airport_place(self._all_airport_names[key[: -len(suffix)]][0]))
         region = self._state_of(key)
@@ -236,7 +236,7 @@ class Gazetteer:
                 matching = [(p, w) for p, w in candidates if self._is_in(p, where)]
                 if matching:
                     return self._best(city, matching)
-        for suffix in (" international airport", " airport", " intl", " international"):
+        for suffix in (" international airport", " airport", " intl", " international", " national"):
             if key.endswith(suffix) and len(key) > len(suffix):
                 found = self._lookup(key[: -len(suffix)])
                 if found is not None:

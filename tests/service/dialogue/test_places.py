@@ -81,6 +81,8 @@ def test_the_names_people_use(said: str, airports: tuple) -> None:
         ("laguardia", "LGA", "New York"), ("dulles", "IAD", "Washington"), ("gatwick", "LGW", "London"),
         ("logan", "BOS", "Boston"),  # a large airport's name beats a small place of that name
         ("logan airport", "BOS", "Boston"), ("newark airport", "EWR", "Newark"), ("incheon", "ICN", "Incheon"),
+        ("love field", "DAL", "Dallas"),  # "Dallas Love Field": the name less its city, "field" kept
+        ("reagan national", "DCA", "Washington"),  # "Ronald Reagan Washington Ntl Airport"
     ],
 )  # fmt: skip
 def test_an_airport_named_books_that_airport(said: str, airport: str, city: str) -> None:
@@ -94,6 +96,7 @@ def test_an_airport_named_books_that_airport(said: str, airport: str, city: str)
         ("london heathrow", "LHR", "London"), ("chicago midway", "MDW", "Chicago"), ("new york jfk", "JFK", "New York"),
         ("paris orly", "ORY", "Paris"),  # Orly is also a town: its airport is the one meant
         ("tokyo narita airport", "NRT", "Tokyo"), ("chicago o'hare international airport", "ORD", "Chicago"),
+        ("dallas love field", "DAL", "Dallas"),
     ],
 )  # fmt: skip
 def test_a_city_with_one_of_its_airports_books_that_airport(said: str, airport: str, city: str) -> None:
