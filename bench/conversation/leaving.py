@@ -91,6 +91,10 @@ def leaving(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
             (f"to {{d}} from {{o}} {mon} {out.day} to {back.day}", None, Moment(out), Moment(back), ""),
             (f"to {{d}} from {{o}} {mon} {_nth(out.day)}-{_nth(back.day)}", None, Moment(out), Moment(back), ""),
         ]
+    cases += [  # the soonest flight: leaving today
+        ("get me from {o} to {d} asap", Moment(today), None, None, SAME_DAY),
+        ("to {d} from {o}", Moment(today), None, None, "as soon as possible"),
+    ]
     for number, (shape, departure, arrival, returning, arrival_answer) in enumerate(cases):
         (oc, o), (dc, d) = rng.sample(US, 2)
         opening = shape.format(o=o, d=d)

@@ -122,6 +122,9 @@ _RELATIVE = {
     ("tomorrow",): "tomorrow",
     ("tmrw",): "tomorrow",
     ("yesterday",): "yesterday",
+    # the soonest flight: leaving today (``understanding`` makes it the departure's)
+    ("as", "soon", "as", "possible"): "soonest", ("asap",): "soonest", ("a.s.a.p.",): "soonest",
+    ("earliest", "possible"): "soonest", ("soonest", "possible"): "soonest", ("first", "available"): "soonest",
 }
 # a weekend or month said without its day, as ``partial_start`` reads it ("next weekend" is
 # left out: people mean this coming one or the one after)
@@ -809,6 +812,8 @@ def resolve_date(phrase: str, now: dt.datetime, timezone: str | None = None) -> 
         return _next_day_of_month(int(words[1]), today)
     if words[0] == "holiday":
         return next_holiday(phrase.split(" ", 1)[1], today)
+    if phrase == "soonest":
+        return today
     if is_partial(phrase):  # "week next", "month 1": no day yet
         return None
     monday = week_start(phrase, today)

@@ -53,6 +53,10 @@ ACT_PHRASES: dict[str, tuple[tuple[str, ...], ...]] = {
     ),
     "thanks": tuple(tuple(p.split()) for p in ("thanks", "thank you", "cheers", "ty")),
     "help": tuple(tuple(p.split()) for p in ("help", "what can you do", "how does this work")),
+    "price": tuple(
+        tuple(p.split())
+        for p in ("how much", "price", "prices", "pricing", "cost", "costs", "fare", "fares", "how expensive")
+    ),
 }
 
 # Words just before a place that say which end of the trip it is.

@@ -77,6 +77,9 @@ HELP = (
     'for example "I need to be in Denver by 5 pm on December 5th". '
     'You can correct anything ("actually the 6th"), say "start over", or "cancel".'
 )
+NO_PRICES = (
+    "I can't see fares or timetables: I take down the trip you want, and the airline prices it when it is ticketed."
+)
 HELLO = "Hello!"
 YOU_ARE_WELCOME = "You're welcome!"
 NOT_UNDERSTOOD = "Sorry, I didn't get that."

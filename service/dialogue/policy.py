@@ -99,6 +99,8 @@ def _fail(turn: Turn, key: str) -> int:
 
 def _small_talk(turn: Turn) -> None:
     u = turn.understood
+    if "price" in u.acts:  # "how much is it?": said plainly, whatever else the message holds
+        turn.notes.append(messages.NO_PRICES)
     if u.has_values:
         return
     if "help" in u.acts:
@@ -204,7 +206,7 @@ def _on_confirming(turn: Turn) -> bool:
         return True
     if "no" in u.acts:
         turn.question = messages.CHANGE_WHAT
-    elif u.acts & {"greet", "thanks", "help"}:
+    elif u.acts & {"greet", "thanks", "help", "price"}:
         _small_talk(turn)
     else:
         if u.leftover:

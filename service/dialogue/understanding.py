@@ -360,6 +360,8 @@ def _moment_role(
     Also whether anything said so (False: the moment answers whichever question was asked)."""
     if moment.stay:  # "for a week": how long until the return
         return "returning", True
+    if moment.date == "soonest":  # "as soon as possible": the first flight out, today
+        return "departure", True
     cue: MomentRole | None = None
     destinations = [m for m in places if m.role == "destination" and m.end <= moment.start]
     for i in range(moment.start - 1, -1, -1):

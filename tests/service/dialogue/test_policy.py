@@ -505,6 +505,16 @@ def test_a_party_named_without_its_number_is_asked_how_many() -> None:
     assert "counting" not in counted.state.to_json()  # stored only while in use (a rolling deploy)
 
 
+def test_as_soon_as_possible_is_leaving_today_and_a_price_question_is_answered_plainly() -> None:
+    for text in ("get me to boston asap", "to boston as soon as possible", "to boston, first available"):
+        soon = converse(text)
+        assert soon.state.slots.departure.date == NOW.date() and soon.state.slots.arrival is None, text
+        assert soon.state.missing() == ["traveller"]
+    price = converse("to boston on dec 10", "how much is it?")
+    assert price.reply.startswith("I can't see fares or timetables")
+    assert price.reply.endswith("Who is travelling? The name as on the passport, please.")
+
+
 def test_a_holiday_weekend_asks_its_day_and_reads_it_within() -> None:
     asked = converse("boston to miami memorial day weekend")
     assert asked.state.slots.arrival is None
