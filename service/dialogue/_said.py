@@ -129,8 +129,42 @@ def stay_at(words: list[str], i: int) -> tuple[int, dt.timedelta] | None:
     return None
 
 
+# "push it back a day", "move it up an hour": a verb, what is moved, which way, then how much
+_MOVES = {("push", "back"): 1, ("push", "out"): 1, ("move", "back"): 1, ("delay",): 1, ("postpone",): 1,
+          ("move", "up"): -1, ("bring", "forward"): -1, ("move", "forward"): -1, ("pull", "forward"): -1,
+          ("bring", "up"): -1}  # fmt: skip
+_MOVED = frozenset({"it", "that", "this", "everything", "the", "flight", "trip", "date", "time", "arrival"})
+
+
+def _moved_at(words: list[str], i: int) -> tuple[int, dt.timedelta] | None:
+    """ "push it back a day", "move the flight up two hours", "delay it by an hour"."""
+    if words[i] not in {verb for verb, *_ in _MOVES}:
+        return None
+    j = i + 1
+    while j < len(words) and words[j] in _MOVED:
+        j += 1
+    way = _MOVES.get((words[i], words[j])) if j < len(words) else None
+    if way is not None:
+        j += 1
+    else:
+        way = _MOVES.get((words[i],))
+    if way is None:
+        return None
+    j += j < len(words) and words[j] == "by"
+    if tuple(words[j : j + 3]) == ("half", "an", "hour"):
+        return j + 3, way * dt.timedelta(minutes=30)
+    times = count(words[j]) if j < len(words) else None
+    if times is None or j + 1 >= len(words) or words[j + 1] not in _SHIFT_UNITS:
+        return None
+    return j + 2, way * times * _SHIFT_UNITS[words[j + 1]]
+
+
 def shift_at(words: list[str], i: int) -> tuple[int, dt.timedelta] | None:
-    """ "a day earlier", "two days later", "an hour later", "half an hour earlier", "the day before"."""
+    """ "a day earlier", "two days later", "an hour later", "half an hour earlier", "the day before";
+    "push it back a day", "move it up an hour"."""
+    moved = _moved_at(words, i)
+    if moved is not None:
+        return moved
     three = tuple(words[i : i + 3])
     if three in {("the", "day", "before"), ("a", "day", "before")}:
         return i + 3, -dt.timedelta(days=1)

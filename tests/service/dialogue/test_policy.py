@@ -505,6 +505,25 @@ def test_a_party_named_without_its_number_is_asked_how_many() -> None:
     assert "counting" not in counted.state.to_json()  # stored only while in use (a rolling deploy)
 
 
+@pytest.mark.parametrize(
+    ("said", "date", "time"),
+    [
+        ("push it back a day", dt.date(2026, 12, 11), dt.time(9, 0)),
+        ("move it up a day", dt.date(2026, 12, 9), dt.time(9, 0)),
+        ("move the flight back two days", dt.date(2026, 12, 12), dt.time(9, 0)),
+        ("bring it forward a day", dt.date(2026, 12, 9), dt.time(9, 0)),
+        ("delay it by an hour", dt.date(2026, 12, 10), dt.time(10, 0)),
+        ("push it back half an hour", dt.date(2026, 12, 10), dt.time(9, 30)),
+    ],
+)
+def test_a_moment_moved_with_a_verb(said: str, date: dt.date, time: dt.time) -> None:
+    booked = converse("to boston on dec 10 at 9 am")
+    moved = converse(said, state=booked.state).state.slots.arrival
+    assert (moved.date, moved.time) == (date, time)
+    renamed = converse("change the destination to miami", state=booked.state)  # "destination" is no place
+    assert city(renamed, "destination") == "Miami" and "know a place" not in renamed.reply
+
+
 def test_as_soon_as_possible_is_leaving_today_and_a_price_question_is_answered_plainly() -> None:
     for text in ("get me to boston asap", "to boston as soon as possible", "to boston, first available"):
         soon = converse(text)
