@@ -253,6 +253,14 @@ def _dates(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
         else:
             yield _goal("dates", number, place, Moment(date), [f"{rng.choice(TO).format(name)} {said_date}"],
                         said_date, {"destination", "arrival"})  # fmt: skip
+    # day first with dots, as written in much of Europe (fixed places and phrasing: no draw, nothing shifts)
+    dotted = cal.next_date(12, 12)
+    yield _goal("dates", len(said_dates), _place("MAD", "Madrid"), Moment(dotted),
+                [f"from berlin to madrid on {dotted.day}.{dotted.month}."], "", {"destination", "arrival", "origin"},
+                origin=_place("BER", "Berlin"))  # fmt: skip
+    eve = cal.next_date(12, 24)
+    yield _goal("dates", len(said_dates) + 1, _place("VIE", "Vienna"), Moment(eve),
+                [f"to vienna on {eve.day}.{eve.month}.{eve.year}"], "", {"destination", "arrival"})  # fmt: skip
 
 
 def _times(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:

@@ -153,6 +153,7 @@ _MEALS = {("lunchtime",): 12, ("lunch", "time"): 12, ("lunch",): 12, ("dinnertim
           ("dinner",): 18, ("suppertime",): 18, ("supper",): 18}  # fmt: skip
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR = re.compile(r"^(19|20)\d{2}$")
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?(\d{4}|\d{2})?\.?$")
 _MAX_WORDS = 4
 
 
@@ -436,6 +437,13 @@ def _date_at(words: list[str], i: int) -> tuple[int, str] | None:
             return i + len(phrase), meaning
     if _ISO.match(word):
         return i + 1, word
+    dotted = _DOTTED.match(word)  # "12.12.", "24.12.2026", "5.1." (day first, as written where dots are)
+    if dotted and (dotted[3] is not None or word.endswith(".") or words[i + 1 : i + 2] == ["."]):
+        day, month = int(dotted[1]), int(dotted[2])
+        if 1 <= day <= 31 and 1 <= month <= 12:
+            year = dotted[3] if dotted[3] and len(dotted[3]) == 4 else None
+            end = i + 1 + (not word.endswith(".") and dotted[3] is None)
+            return end, f"{MONTH_NAMES[month]} {day}" + (f" {year}" if year else "")
     if word.isdecimal() and i + 2 < n and words[i + 1] == "/" and words[i + 2].isdecimal():
         end, phrase = i + 3, f"{word}/{words[i + 2]}"
         if end + 1 < n and words[end] == "/" and words[end + 1].isdecimal():

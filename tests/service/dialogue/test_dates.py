@@ -67,6 +67,9 @@ def _one(text: str):
         ("the last friday in march", dt.date(2027, 3, 26)),
         ("the 28th of this month", dt.date(2026, 11, 28)),  # was "Which day this month?"
         ("xmas eve", dt.date(2026, 12, 24)),  # was Christmas Day
+        # day first with dots, as written where dates have them (a dot after, or a year: "8.30" is a time)
+        ("on 12.12.", dt.date(2026, 12, 12)), ("5.1.", dt.date(2027, 1, 5)), ("24.12.2026", dt.date(2026, 12, 24)),
+        ("24.12.26", dt.date(2026, 12, 24)),
     ],
 )
 def test_dates_are_read_relative_to_the_clock(text: str, expected: dt.date) -> None:
@@ -166,6 +169,7 @@ def test_dates_that_are_no_span(text: str) -> None:
     "text",
     [
         "1 ticket to boston", "i may go to boston", "flight 5 to denver", "yes", "", "25:00 o'clock", "13 pm",
+        "31.13.", "0.5.",
         "may ²", "the ³ of june", "² / ³",  # digits to str.isdigit(), not to int(): found by hypothesis
     ],
 )
