@@ -37,3 +37,16 @@ def asides(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
         opening = [shape.format(d=city, date=said_date)]
         yield _goal("asides", number, _place(airport, city), Moment(date), opening, f"on {said_date}",
                     {"destination", "arrival"}, traveller=NAMES[(number + 3) % len(NAMES)])  # fmt: skip
+    # whom the trip is to see, said around the place: no traveller, and "surprise" no town
+    # (fixed cities and dates: no draw, so the kinds after this one keep theirs)
+    later = [
+        ("my daughter lives in {d} and i want to visit her on {date}", "AUS", "Austin"),
+        ("i want to surprise my mom in {d} on {date}", "TPA", "Tampa"),
+        ("going to {d} to see my parents on {date}", "BOS", "Boston"),
+    ]
+    for extra, (shape, airport, city) in enumerate(later, start=len(SHAPES)):
+        date = cal.after(40 + extra)
+        said_date = f"{date:%B} {date.day}".lower()
+        opening = [shape.format(d=city, date=said_date)]
+        yield _goal("asides", extra, _place(airport, city), Moment(date), opening, f"on {said_date}",
+                    {"destination", "arrival"}, traveller=NAMES[(extra + 3) % len(NAMES)])  # fmt: skip

@@ -339,8 +339,22 @@ def read_travellers(words: Words) -> list[Found]:
     return [Found("travellers", Travellers(adults=adults, children=children), min(used), max(used) + 1)]
 
 
+# a person the trip is to see, not one who flies: "to visit my daughter", "my son lives in austin"
+_SEEN = frozenset({"visit", "visiting", "see", "seeing", "surprise", "surprising", "meet", "meeting", "join",
+                   "joining"})  # fmt: skip
+_THERE = frozenset({"lives", "live", "living", "works", "moved", "studies", "stays", "resides"})
+
+
+def _stays(words: Words, i: int) -> bool:
+    """Whether the person at ``i`` is where the trip goes, not one of its travellers."""
+    after = words.at(i + 1)
+    return words.at(i - 2) in _SEEN or after in _THERE or (after == "who" and words.at(i + 2) in _THERE)
+
+
 def _owned(words: Words, i: int) -> bool:
     """ "my wife", "our two kids", "and 2 children": a person the speaker brings along."""
+    if _stays(words, i):
+        return False
     before = words.at(i - 1)
     if before in ("my", "our") or (before == "the" and words.tokens[i] in _ONE_CHILD):  # "and the baby"
         return True

@@ -196,6 +196,23 @@ def _doubtful(mention: PlaceMention, found: Sequence[tuple[int, int]], tokens: S
     )
 
 
+_SURE = 0.9
+_WHOM = [[w] for w in ("my", "our", "his", "her", "their", "him", "them", "us", "me")]
+
+
+def _verb(mention: PlaceMention, found: Sequence[tuple[int, int]], tokens: Sequence[str]) -> bool:
+    """A word the tagger is not sure is a place, with a person right after it, while a place is
+    said elsewhere: a verb ("to *surprise* my mom in tampa": Surprise is a town in Arizona)."""
+    after = list(tokens[mention.end : mention.end + 5])
+    party = any(after[k] == "and" and after[k + 1] in ("i", "me", "myself") for k in range(len(after) - 1))
+    return (
+        mention.confidence < _SURE
+        and after[:1] in _WHOM
+        and not party  # "to austin my wife and i": who flies, not whom the trip is for
+        and any(b <= mention.start or mention.end <= a for a, b in found)
+    )
+
+
 def _codes(tokens: Sequence[str], taken: list[tuple[int, int]], names: list[tuple[int, int]]) -> list[PlaceMention]:
     """Airport codes typed as such: "to lhr", "fly into NRT", "BOS-DEN" (whatever the tagger made of it)."""
     found = []
@@ -440,7 +457,9 @@ def understand(parse: Parse, *, text: str | None = None, asked: SlotName | None 
     tagged = _tagged_places(parse, taken)
     searchable = [t if not _covered(taken, i, i + 1) else "\0" for i, t in enumerate(tokens)]
     found = [(a, b) for a, b in gazetteer().find(searchable) if not _covered(taken, a, b)]
-    tagged = [m for m in tagged if not _doubtful(m, found, tokens)]
+    verbs = [(m.start, m.end) for m in tagged if _verb(m, found, tokens)]
+    found = [(a, b) for a, b in found if (a, b) not in verbs]
+    tagged = [m for m in tagged if not _doubtful(m, found, tokens) and (m.start, m.end) not in verbs]
     names = [(m.start, m.end) for m in tagged] + [(a, b) for a, b in found if b - a > 1]  # "san" of San Francisco
     codes = _codes(tokens, taken, names)
     taken += [(m.start, m.end) for m in codes]

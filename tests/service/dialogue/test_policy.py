@@ -488,6 +488,17 @@ def test_a_span_of_two_dates_is_the_way_out_and_the_return(span: str) -> None:
     assert leaving.returning.date == dt.date(2026, 11, 29)
 
 
+def test_the_people_a_trip_is_to_see_are_no_travellers_and_a_verb_is_no_place() -> None:
+    visit = converse("my daughter lives in [austin|toloc.city_name] and i want to visit her on the 19th")
+    assert city(visit, "destination") == "Austin" and visit.state.slots.travellers is None
+    # "surprise" (tagged, and Surprise is a town by Phoenix) is a verb before its person: Tampa is meant
+    surprise = converse("i want to [surprise|toloc.city_name|0.6] my mom in [tampa|fromloc.city_name|0.49] on dec 14")
+    assert city(surprise, "destination") == "Tampa" and city(surprise, "origin") is None
+    assert surprise.state.slots.travellers is None
+    party = converse("from dallas to [austin|toloc.city_name|0.7] my wife and i on dec 5")  # who flies, not a verb
+    assert city(party, "destination") == "Austin" and party.state.slots.travellers == Travellers(adults=2)
+
+
 def test_a_party_named_without_its_number_is_asked_how_many() -> None:
     friends = converse("me and my friends want to fly to vegas on dec 12")
     assert friends.state.slots.travellers is None

@@ -35,6 +35,10 @@ def values(text: str, asked: str | None = None) -> dict[str, object]:
         ("party of five", {"travellers": Travellers(adults=5)}),
         ("just me", {"travellers": Travellers(adults=1)}),
         ("because my daughter had a baby", {}),  # why the trip is, not who flies
+        # whom the trip is to see: no traveller (were counted one each)
+        ("my daughter lives in austin and i want to visit her", {}), ("i want to visit my sister", {}),
+        ("i want to see my parents", {}), ("i'd like to surprise my mom", {}), ("i'm seeing my brother", {}),
+        ("i'm going to my cousin who lives there", {}),
         ("we are expecting a baby", {}),
         ("me and a baby", {"travellers": Travellers(adults=1, children=1)}),
         ("me plus 2 kids", {"travellers": Travellers(adults=1, children=2)}),  # was "no adult"
