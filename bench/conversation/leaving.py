@@ -94,6 +94,12 @@ def leaving(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
     cases += [  # the soonest flight: leaving today
         ("get me from {o} to {d} asap", Moment(today), None, None, SAME_DAY),
         ("to {d} from {o}", Moment(today), None, None, "as soon as possible"),
+        # an arrival beside the departure, counted from its day; a return on the day out
+        (f"from {{o}} to {{d}} leaving {month} {out.day} in the evening, arriving the next morning",
+         Moment(out, period="evening"), Moment(out + dt.timedelta(days=1), period="morning"), None, ""),
+        ("from {o} to {d}, leaving friday at 6 pm and arriving by 10 pm", Moment(friday, dt.time(18, 0), "at"),
+         Moment(friday, dt.time(22, 0), "by"), None, ""),
+        (f"to {{d}} from {{o}} on {month} {out.day}, back the same day", None, Moment(out), Moment(out), ""),
     ]
     for number, (shape, departure, arrival, returning, arrival_answer) in enumerate(cases):
         (oc, o), (dc, d) = rng.sample(US, 2)

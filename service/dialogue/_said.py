@@ -170,8 +170,12 @@ def shift_at(words: list[str], i: int) -> tuple[int, dt.timedelta] | None:
         return i + 3, -dt.timedelta(days=1)
     if three == ("the", "day", "after") and words[i + 3 : i + 4] != ["tomorrow"]:
         return i + 3, dt.timedelta(days=1)
-    if three in {("the", "next", "day"), ("the", "following", "day")}:
+    if three in {("the", "next", "day"), ("the", "following", "day")} or (
+        three[:2] in {("the", "next"), ("the", "following")} and three[2:] and three[2] in PERIOD_WORDS
+    ):  # "the next day", "the next morning" (its part of the day is read by ``dates``)
         return i + 3, dt.timedelta(days=1)
+    if three in {("the", "same", "day"), ("that", "same", "day")}:  # "back the same day"
+        return i + 3, dt.timedelta(0)
     if three == ("half", "an", "hour"):
         times, unit, j = 1, dt.timedelta(minutes=30), i + 3
     else:

@@ -611,7 +611,8 @@ def find_moments(tokens: Sequence[str]) -> list[Moment]:
             continue
         shift = shift_at(words, i)
         if shift is not None:  # "a day earlier": a change, not a moment of its own
-            moments.append(Moment(i, shift[0], None, None, None, shift=shift[1]))
+            period = PERIOD_WORDS.get(words[shift[0] - 1])  # "the next morning"
+            moments.append(Moment(i, shift[0], None, None, None, period=period, shift=shift[1]))
             i = floor = shift[0]
             continue
         piece = _piece(words, i, floor)

@@ -18,8 +18,8 @@ from dataclasses import replace
 from . import messages
 from .dates import Moment, calendar_phrase, day_within, is_partial, local_now, partial_start, resolve_date, zone
 from .direction import CORRECTION_WORDS, INSTEAD, NEXT
-from .domain import City, PlaceSlot, Travellers
-from .form import CONFIDENCE_FLOOR, FORM, MOMENT_SLOTS, FormSlot, MomentValue, Problem, form_slot
+from .domain import Arrival, City, Period, PlaceSlot, Travellers
+from .form import CONFIDENCE_FLOOR, FORM, MOMENT_SLOTS, FormSlot, MomentValue, Problem, form_slot, period_end
 from .places import Ambiguous, Place, Region, Resolution, Resolved, Unknown, gazetteer
 from .preferences import Count, Found, Uncounted
 from .state import Choice, Counting, DidYouMean, Option, PartialDate, PartialTime
@@ -52,9 +52,11 @@ def fill(turn: Turn) -> None:
             _take_moment(turn, spec, said[-1])
             if said[-1].moment.until is not None and spec.name != "returning":
                 _take_span_end(turn, said[-1])
+    for spec in MOMENT_SLOTS:  # after every moment said: "leaving at 9 pm, arriving the next morning"
         shifts = [m for m in u.moments if _moment_slot(turn, m) == spec.name and m.moment.shift is not None]
         if shifts:
             _shift_moment(turn, spec, shifts[-1])
+    _arrival_on_the_day_out(turn)
     _drop_what_no_longer_applies(turn)
     if not u.has_values and not u.loose and u.leftover:
         _unexplained(turn, " ".join(u.leftover))
@@ -526,8 +528,25 @@ def _reread(turn: Turn, spec: FormSlot) -> None:
         turn.set_slot(spec.name, moved)
 
 
-def _take_counted(turn: Turn, spec: FormSlot, date: dt.date) -> None:
-    value = spec.value(date=date, time=None, qualifier=None, period=None)
+def _arrival_on_the_day_out(turn: Turn) -> None:
+    """ "leaving friday at 6 pm and arriving by 10 pm": an arrival time said without a date, once
+    the departure has one, is on the departure's day (the next day when it is not later)."""
+    waiting, departure = turn.state.partial_time, turn.state.slots.departure
+    if waiting is None or waiting.slot != "arrival" or departure is None or departure.date is None:
+        return
+    spec = form_slot("arrival")
+    date, out = departure.date, period_end(departure.time, departure.period)
+    if waiting.time is not None and out is not None and waiting.time <= out:
+        date += dt.timedelta(days=1)  # "leaving at 11 pm, arriving at 7 am"
+    value = Arrival(date=date, time=waiting.time, qualifier=waiting.qualifier, period=waiting.period)
+    if not _acceptable(turn, spec, value, _zone(turn, spec)):
+        return
+    turn.take("arrival", value)
+    turn.set(arrival_said=date.isoformat(), partial_time=None)
+
+
+def _take_counted(turn: Turn, spec: FormSlot, date: dt.date, period: Period | None = None) -> None:
+    value = spec.value(date=date, time=None, qualifier=None, period=period)
     if not _acceptable(turn, spec, value, _zone(turn, spec)):
         return
     turn.take(spec.name, value)
@@ -549,9 +568,10 @@ def _shift_moment(turn: Turn, spec: FormSlot, mention: MomentMention) -> None:
         return
     if current is None or current.date is None:
         start = spec.start(turn.state.slots)
-        if start is not None and shift > dt.timedelta(0) and not shift % dt.timedelta(days=1):
-            # "back two weeks later": nothing to move, so the days count from the arrival
-            _take_counted(turn, spec, start + shift)
+        if start is not None and shift >= dt.timedelta(0) and not shift % dt.timedelta(days=1):
+            # "back two weeks later", "arriving the next morning", "back the same day": nothing to
+            # move, so the days count from the moment before it (the arrival; the departure)
+            _take_counted(turn, spec, start + shift, mention.moment.period)
             return
         turn.problem(messages.nothing_to_move(spec.name))
         return

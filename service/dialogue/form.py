@@ -250,6 +250,7 @@ FORM: tuple[FormSlot, ...] = (
         check=check_arrival,
         said="arrival_said",
         needs_date=True,
+        counts_from=("departure",),  # "leaving friday, arriving the next morning"
     ),
     FormSlot(
         "origin",

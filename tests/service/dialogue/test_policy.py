@@ -545,6 +545,20 @@ def test_as_soon_as_possible_is_leaving_today_and_a_price_question_is_answered_p
     assert price.reply.endswith("Who is travelling? The name as on the passport, please.")
 
 
+def test_an_arrival_said_beside_a_departure_counts_from_its_day() -> None:
+    """Said with a dated departure, an arrival with no date of its own is kept, not dropped."""
+    night = converse("from boston to london leaving dec 10 in the evening, arriving the next morning").state.slots
+    assert _moment(night.arrival) == ("2026-12-11", None, "morning") and night.departure.date == dt.date(2026, 12, 10)
+    same = converse("from seattle to denver, leaving friday at 6 pm and arriving by 10 pm").state.slots
+    assert (same.arrival.date, same.arrival.time, same.arrival.qualifier) == (dt.date(2026, 11, 27), dt.time(22), "by")
+    overnight = converse("from seattle to boston, leaving friday at 11 pm and arriving at 7 am").state.slots
+    assert (overnight.arrival.date, overnight.arrival.time) == (dt.date(2026, 11, 28), dt.time(7))
+    later = converse("to denver by 10 pm", "leaving friday").state.slots  # the time waited for the day
+    assert (later.arrival.date, later.arrival.time) == (dt.date(2026, 11, 27), dt.time(22))
+    back = converse("to denver dec 10, back the same day").state.slots
+    assert back.returning.date == dt.date(2026, 12, 10) and back.trip == "round_trip"
+
+
 def test_a_holiday_weekend_asks_its_day_and_reads_it_within() -> None:
     asked = converse("boston to miami memorial day weekend")
     assert asked.state.slots.arrival is None
