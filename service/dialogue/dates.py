@@ -47,8 +47,8 @@ from ._said import (
 from .domain import Period, Qualifier
 
 __all__ = [
-    "Moment", "calendar_phrase", "day_within", "find_moments", "is_partial", "local_now", "partial_start",
-    "resolve_date", "spelled", "week_start", "zone",
+    "Moment", "calendar_phrase", "day_within", "find_moments", "is_partial", "just_passed", "local_now",
+    "partial_start", "resolve_date", "spelled", "week_start", "zone",
 ]  # fmt: skip
 
 _MONTHS = {
@@ -294,6 +294,19 @@ def week_start(phrase: str, today: dt.date) -> dt.date | None:
         return None
     monday = today - dt.timedelta(days=today.weekday())
     return monday + dt.timedelta(days=7 * ("this", "next", "after-next").index(words[-1]))
+
+
+def just_passed(phrase: str, today: dt.date, within: int = 14) -> dt.date | None:
+    """This year's date of a month and day said without a year ("nov 20"), when it passed less
+    than ``within`` days ago: the customer more likely slipped than meant next year's."""
+    month, _, day = phrase.partition(" ")
+    if month not in MONTH_NAMES[1:] or not day.isdecimal():
+        return None
+    try:
+        date = dt.date(today.year, MONTH_NAMES.index(month), int(day))
+    except ValueError:
+        return None
+    return date if today - dt.timedelta(days=within) <= date < today else None
 
 
 def is_partial(phrase: str) -> bool:

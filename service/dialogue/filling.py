@@ -16,7 +16,17 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from . import messages
-from .dates import Moment, calendar_phrase, day_within, is_partial, local_now, partial_start, resolve_date, zone
+from .dates import (
+    Moment,
+    calendar_phrase,
+    day_within,
+    is_partial,
+    just_passed,
+    local_now,
+    partial_start,
+    resolve_date,
+    zone,
+)
 from .direction import CORRECTION_WORDS, INSTEAD, NEXT
 from .domain import Arrival, City, Period, PlaceSlot, Travellers
 from .form import CONFIDENCE_FLOOR, FORM, MOMENT_SLOTS, FormSlot, MomentValue, Problem, form_slot, period_end
@@ -431,6 +441,10 @@ def _take_moment(turn: Turn, spec: FormSlot, mention: MomentMention) -> None:
         undayed = state.partial_date
         undayed = undayed if undayed is not None and undayed.slot == spec.name else None
         within = day_within(moment.date, undayed.unit, undayed.start) if undayed is not None else None
+        slipped = just_passed(moment.date, local_now(turn.now, timezone).date())
+        if within is None and slipped is not None and spec.start(turn.state.slots) is None:
+            turn.problem(messages.just_passed(slipped))  # "nov 20" said on the 26th: not next year's, unasked
+            return
         date = within or _read_date(turn, spec, moment.date, current, timezone)
         if date is None:
             turn.problem(messages.date_unreadable(mention.text))

@@ -234,6 +234,12 @@ def passed(date: dt.date, time: dt.time | None, period: Period | None, today: dt
     return f"{when} has already passed."
 
 
+def just_passed(date: dt.date) -> str:
+    """A day of the month said without its year that passed days ago: a slip, more likely than next year's."""
+    return (f'{describe_date(date)} has already passed. If you mean next year\'s, say "{date:%B} {date.day}, '
+            f'{date.year + 1}".')
+
+
 def too_far_ahead(date: dt.date) -> str:
     return f"{describe_date(date)} is too far ahead: I can book up to a year ahead."
 

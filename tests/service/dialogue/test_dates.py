@@ -7,7 +7,16 @@ import datetime as dt
 import pytest
 
 from model import tokenize
-from service.dialogue.dates import day_within, find_moments, is_partial, local_now, partial_start, resolve_date, spelled
+from service.dialogue.dates import (
+    day_within,
+    find_moments,
+    is_partial,
+    just_passed,
+    local_now,
+    partial_start,
+    resolve_date,
+    spelled,
+)
 from tests.service.conftest import NOW  # Thursday, November 26, 2026, 10:00 UTC
 
 
@@ -280,6 +289,16 @@ def test_a_week_or_month_without_its_day_is_no_date_but_where_the_day_is(
     assert moment.date is not None and is_partial(moment.date)
     assert resolve_date(moment.date, NOW) is None  # not a week from today, nor the 1st: the day is asked
     assert partial_start(moment.date, NOW.date()) == (unit, start)
+
+
+def test_a_day_that_just_passed_is_a_slip_not_next_years() -> None:
+    today = dt.date(2026, 11, 26)
+    assert just_passed("november 20", today) == dt.date(2026, 11, 20)
+    assert just_passed("november 13", today) == dt.date(2026, 11, 13)  # 13 days ago
+    assert just_passed("november 2", today) is None  # weeks past: next year's (the lecture's "Nov. 2nd")
+    assert just_passed("october 1", today) is None
+    assert just_passed("november 26", today) is None and just_passed("december 3", today) is None
+    assert just_passed("november 20 2027", today) is None and just_passed("day 20", today) is None
 
 
 def test_the_day_answered_is_read_within_the_week_or_month() -> None:

@@ -545,6 +545,14 @@ def test_as_soon_as_possible_is_leaving_today_and_a_price_question_is_answered_p
     assert price.reply.endswith("Who is travelling? The name as on the passport, please.")
 
 
+def test_a_date_that_passed_days_ago_is_not_booked_next_year_unasked() -> None:
+    slip = converse("to boston on nov 20")
+    assert slip.state.slots.arrival is None
+    assert slip.reply.startswith('Friday, November 20, 2026 has already passed. If you mean next year\'s, say "Nove')
+    assert converse("nov 20 2027", state=slip.state).state.slots.arrival.date == dt.date(2027, 11, 20)
+    assert converse("to boston on oct 1").state.slots.arrival.date == dt.date(2027, 10, 1)  # long past: next year's
+
+
 def test_an_arrival_said_beside_a_departure_counts_from_its_day() -> None:
     """Said with a dated departure, an arrival with no date of its own is kept, not dropped."""
     night = converse("from boston to london leaving dec 10 in the evening, arriving the next morning").state.slots
