@@ -482,7 +482,7 @@ _UNDAYED_WORDS = {"week this": "this week", "week next": "next week", "week afte
 
 
 def _named_span(phrase: str) -> str | None:
-    """ "weekend-of holiday Memorial Day" -> "of Memorial Day weekend", for "Which day ... ?"."""
+    """ "weekend-of holiday Memorial Day" -> "of the weekend of Memorial Day", for "Which day ...?"."""
     kind, _, day = phrase.partition(" ")
     if kind not in ("weekend-of", "week-of"):
         return None
