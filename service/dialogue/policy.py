@@ -284,6 +284,9 @@ def _ask_day(turn: Turn) -> str | None:
     undayed, u = turn.state.partial_date, turn.understood
     if undayed is None:
         return None
+    if undayed.slot == "arrival" and not form_slot("arrival").needed(turn.state.slots):
+        turn.set(partial_date=None)  # "for the weekend, leaving friday": the departure's day will do
+        return None
     if turn.state.requested == undayed.slot and not turn.progress:
         refused = "no" in u.acts and not u.has_values
         if refused or (turn.trouble and _fail(turn, "day") > REASKS_BEFORE_EXAMPLE):

@@ -563,6 +563,8 @@ def test_an_arrival_said_beside_a_departure_counts_from_its_day() -> None:
     assert (overnight.arrival.date, overnight.arrival.time) == (dt.date(2026, 11, 28), dt.time(7))
     later = converse("to denver by 10 pm", "leaving friday").state.slots  # the time waited for the day
     assert (later.arrival.date, later.arrival.time) == (dt.date(2026, 11, 27), dt.time(22))
+    weekend = converse("boston to denver for the weekend, leaving friday")  # no "Which day this weekend?"
+    assert weekend.state.partial_date is None and weekend.reply.endswith("The name as on the passport, please.")
     back = converse("to denver dec 10, back the same day").state.slots
     assert back.returning.date == dt.date(2026, 12, 10) and back.trip == "round_trip"
 
