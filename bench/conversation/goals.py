@@ -453,14 +453,15 @@ def _corrections(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
     yield goal(_place("OMA", "Omaha"), Moment(cal.next_date(1, 25)),
                ["to omaha on january 24th", "sorry i meant the 25th"])
     # a moment moved with a verb, and a slot named in the correction
-    yield goal(_place("BOS", "Boston"), Moment(cal.next_date(1, 15)),
-               ["to boston on january 14th", "push it back a day"])
-    yield goal(_place("SEA", "Seattle"), Moment(cal.next_date(1, 13), t(9, 0), "by"),
-               ["to seattle by 9 am on january 14th", "can you move it up a day"])
-    yield goal(_place("ATL", "Atlanta"), Moment(cal.next_date(1, 16), t(11, 0), "by"),
-               ["to atlanta by 10 am on january 16th", "delay it by an hour"])
-    yield goal(_place("MIA", "Miami"), Moment(cal.next_date(1, 18)),
-               ["to tampa on january 18th", "change destination to miami"])
+    for (airport, city), moment, opening in [
+        (("BOS", "Boston"), Moment(cal.next_date(1, 15)), ["to boston on january 14th", "push it back a day"]),
+        (("SEA", "Seattle"), Moment(cal.next_date(1, 13), t(9, 0), "by"),
+         ["to seattle by 9 am on january 14th", "can you move it up a day"]),
+        (("ATL", "Atlanta"), Moment(cal.next_date(1, 16), t(11, 0), "by"),
+         ["to atlanta by 10 am on january 16th", "delay it by an hour"]),
+        (("MIA", "Miami"), Moment(cal.next_date(1, 18)), ["to tampa on january 18th", "change destination to miami"]),
+    ]:  # fmt: skip
+        yield goal(_place(airport, city), moment, opening)
 
 
 def _ambiguous(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
