@@ -92,6 +92,7 @@ FILLERS = frozenset(
         "he", "she", "her", "his", "him", "they", "them", "their", "your", "wants", "myself", "ourselves",
         "ever",  # "my first flight ever": no Evere (another name of it in GeoNames)
         "destination", "origin",  # "change the destination to miami": the slot's name, not a place
+        "matter", "doesn't", "doesnt", "whatever", "anywhere",  # "it doesn't matter" is no place called "matter"
         "family",  # "family trip to orlando": the tagger's origin
         "state",  # "the state of washington": not Ribeirão Preto (its airport is filed under "state")
         # who travels: "my son needs to get back to college" (SON is Luganville's code), "my mom", ...

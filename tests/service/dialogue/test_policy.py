@@ -531,6 +531,9 @@ def test_a_moment_moved_with_a_verb(said: str, date: dt.date, time: dt.time) -> 
     booked = converse("to boston on dec 10 at 9 am")
     moved = converse(said, state=booked.state).state.slots.arrival
     assert (moved.date, moved.time) == (date, time)
+    asked = converse("round trip to boston dec 10, back dec 15")
+    shrug = converse("it doesn't matter", state=asked.state)  # no place called "matter": the question again
+    assert shrug.reply == "Where are you flying from?"
     renamed = converse("change the destination to miami", state=booked.state)  # "destination" is no place
     assert city(renamed, "destination") == "Miami" and "know a place" not in renamed.reply
 
