@@ -132,13 +132,18 @@ def party(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
         yield _goal("party", number, _place(dc, d), Moment(date), opening, f"on {said_date}",
                     {"destination", "arrival"}, travellers=(adults, children), cabin=cabin, airline=code,
                     airline_said=airline, nonstop=nonstop, traveller=NAMES[(number + 7) % len(NAMES)])  # fmt: skip
-    # a party named without its number: how many is asked, and the number answered is the count
+    # a party named without its number: how many is asked, and the number answered is the count;
+    # a child said by its age
     # (fixed dates, not the shared calendar's draws: the kinds after this one keep their dates)
     uncounted = [
         ("me and my friends want to fly to {d} on {date}", (5, 0)),
         ("a trip with friends to {d}, {date}", (3, 0)),
         ("me, my wife and the kids to {d} on {date}", (2, 3)),
         ("to {d} on {date} with my kids", (1, 2)),
+        # a child said by its age
+        ("to {d} on {date}, me and my 5 year old", (1, 1)),
+        ("to {d} on {date} with a 3-year-old and a baby", (1, 2)),
+        ("to {d} on {date}, me and my 12-year-old son", (1, 1)),
     ]  # fmt: skip
     for extra, (shape, (adults, children)) in enumerate(uncounted, start=len(_PARTY)):
         (_, _o), (dc, d) = _pair(rng)

@@ -10,6 +10,7 @@ or ``None`` as the value where the customer took a preference back ("any airline
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -265,12 +266,37 @@ def _uncounted(words: Words, adults: int, children: int) -> Found | None:
     return Found("travellers", party, min(plural) - 1, max(plural) + 1)
 
 
+_AGED = re.compile(r"^(\d{1,2})-(?:year|yr)-olds?$")
+
+
+def _ages_as_children(words: Words) -> Words:
+    """ "my 5 year old", "a 3-year-old", "two 5 year olds": a child said by its age, read as "kid"
+    ("kids") in the age's place; "my 12-year-old son" is the son, moved there, counted as such."""
+    tokens = list(words.tokens)
+    for i, token in enumerate(tokens):
+        if token is None:
+            continue
+        aged = _AGED.match(token)
+        size = 1 if aged else 3
+        age = int(aged[1]) if aged else (_number(token) if tokens[i + 1 : i + 2] in (["year"], ["yr"]) else None)
+        last = tokens[i + size - 1] if i + size - 1 < len(tokens) else None
+        if age is None or age >= 18 or (not aged and last not in ("old", "olds")):
+            continue
+        after = tokens[i + size] if i + size < len(tokens) else None
+        if after in _CHILD_UNITS or after in _COMPANIONS:  # "my 12-year-old son": the son, where the age was
+            tokens[i : i + size + 1] = [after] + [None] * size
+        else:
+            tokens[i : i + size] = ["kids" if (last or "").endswith("olds") else "kid"] + [None] * (size - 1)
+    return replace(words, tokens=tuple(tokens))
+
+
 def read_travellers(words: Words) -> list[Found]:
     """ "for two", "3 adults and a child", "me and my wife", "just me", "party of four"; a party
     named without its number ("me and my friends") is to be counted; a number alone answers
     "How many ...?"."""
     if words.asked == "travellers" and (alone := _count_alone(words)) is not None:
         return [alone]
+    words = _ages_as_children(words)
     tokens, n = words.tokens, len(words.tokens)
     adults = children = 0
     used: list[int] = []

@@ -35,6 +35,12 @@ def values(text: str, asked: str | None = None) -> dict[str, object]:
         ("party of five", {"travellers": Travellers(adults=5)}),
         ("just me", {"travellers": Travellers(adults=1)}),
         ("because my daughter had a baby", {}),  # why the trip is, not who flies
+        # a child said by its age (was nobody, or one child for two)
+        ("me and my 5 year old", {"travellers": Travellers(adults=1, children=1)}),
+        ("with a 3-year-old and a baby", {"travellers": Travellers(adults=1, children=2)}),
+        ("me and my 12-year-old son", {"travellers": Travellers(adults=1, children=1)}),
+        ("me and my two 5 year olds", {"travellers": Travellers(adults=1, children=2)}),
+        ("with my wife and our 7 yr old", {"travellers": Travellers(adults=2, children=1)}),
         # whom the trip is to see: no traveller (were counted one each)
         ("my daughter lives in austin and i want to visit her", {}), ("i want to visit my sister", {}),
         ("i want to see my parents", {}), ("i'd like to surprise my mom", {}), ("i'm seeing my brother", {}),
