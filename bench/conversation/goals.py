@@ -131,6 +131,11 @@ def _place(airport: str, said: str, answer: str = "", check: bool = False, known
     return Place(airport=airport, said=said, answer=answer or said, check_expected=check, known_as=known_as)
 
 
+def nth(day: int) -> str:
+    """A day of the month as an ordinal: "1st", "12th", "22nd"."""
+    return f"{day}{'th' if 11 <= day % 100 <= 13 else {1: 'st', 2: 'nd', 3: 'rd'}.get(day % 10, 'th')}"
+
+
 class _Calendar:
     """Dates as customers say them, each with its value at the conversation's clock."""
 
@@ -142,10 +147,9 @@ class _Calendar:
         """A date 1 to 150 days ahead, said plainly ("December 5th", "jan 12", "March 3")."""
         date = self.today + dt.timedelta(days=self.rng.randint(2, 150))
         day = date.day
-        suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
         month, short = f"{date:%B}", f"{date:%b}".lower()
-        said = self.rng.choice([f"{month} {day}{suffix}", f"{short} {day}", f"{month.lower()} {day}",
-                                f"the {day}{suffix} of {month}"])  # fmt: skip
+        said = self.rng.choice([f"{month} {nth(day)}", f"{short} {day}", f"{month.lower()} {day}",
+                                f"the {nth(day)} of {month}"])  # fmt: skip
         return date, said
 
     def after(self, days: int) -> dt.date:

@@ -13,17 +13,13 @@ import datetime as dt
 import random
 from collections.abc import Iterator
 
-from .goals import NAMES, US, _Calendar, _place
+from .goals import NAMES, US, _Calendar, _place, nth
 from .model import Goal, Moment
 
 __all__ = ["leaving"]
 
 SAME_DAY = ""  # asked when they arrive, a customer who gave only the departure says that day
 ANSWERED = ("to {d} from {o}", "fly {o} to {d}")  # the day said only in answer to the question
-
-
-def _nth(day: int) -> str:
-    return f"{day}{'th' if 11 <= day <= 13 else {1: 'st', 2: 'nd', 3: 'rd'}.get(day % 10, 'th')}"
 
 
 def _next_day_of_month(day: int, after: dt.date) -> dt.date:
@@ -53,7 +49,7 @@ def leaving(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
         (f"leave from {{o}} on {month} {out.day} to {{d}}", Moment(out), None, None, SAME_DAY),
         (f"from {{o}} to {{d}}, leaving {mon} {out.day}", Moment(out), None, None, SAME_DAY),
         ("i want to go from {o} to {d}. leaving friday", Moment(friday), None, None, SAME_DAY),
-        (f"one way to {{d}} from {{o}}, departing {month} {_nth(out.day)} at 8am",
+        (f"one way to {{d}} from {{o}}, departing {month} {nth(out.day)} at 8am",
          Moment(out, dt.time(8, 0), "at"), None, None, SAME_DAY),
         (f"departing {{o}} {mon} {out.day} for {{d}}", Moment(out), None, None, SAME_DAY),
         ("i leave {o} on friday evening, going to {d}", Moment(friday, period="evening"), None, None,
@@ -61,9 +57,9 @@ def leaving(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
         (f"a flight from {{o}} to {{d}} that leaves after 6pm on {month} {out.day}",
          Moment(out, dt.time(18, 0), "after"), None, None, SAME_DAY),
         ("to {d} from {o}", Moment(friday), None, None, "i'm leaving on friday"),
-        ("fly {o} to {d}", Moment(out), None, None, f"leaving on {month} {_nth(out.day)}"),
+        ("fly {o} to {d}", Moment(out), None, None, f"leaving on {month} {nth(out.day)}"),
         # a departure and a return
-        (f"{{o}} to {{d}}, depart the {_nth(ord_out.day)}, return the {_nth(ord_back.day)}", Moment(ord_out), None,
+        (f"{{o}} to {{d}}, depart the {nth(ord_out.day)}, return the {nth(ord_back.day)}", Moment(ord_out), None,
          Moment(ord_back), SAME_DAY),
         (f"leaving {{o}} {mon} {out.day} for {{d}}, back {mon} {back.day}" if back.month == out.month else
          f"leaving {{o}} {mon} {out.day} for {{d}}, back {back:%b} {back.day}".lower(), Moment(out), None,
@@ -77,7 +73,7 @@ def leaving(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
         (f"{{d}} from {{o}} {mon} {out.day} - {back:%b} {back.day}".lower(), None, Moment(out), Moment(back), ""),
         (f"to {{d}} from {{o}} {month} {out.day} through {back:%B} {back.day}".lower(), None, Moment(out),
          Moment(back), ""),
-        (f"to {{d}} from {{o}} from the {_nth(ord_out.day)} to the {_nth(ord_back.day)}", None, Moment(ord_out),
+        (f"to {{d}} from {{o}} from the {nth(ord_out.day)} to the {nth(ord_back.day)}", None, Moment(ord_out),
          Moment(ord_back), ""),
         (f"{{o}} to {{d}}, {month} {out.day} until {back:%B} {back.day}".lower(), None, Moment(out), Moment(back),
          ""),
@@ -89,7 +85,7 @@ def leaving(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:
         cases += [
             (f"to {{d}} from {{o}} {mon} {out.day}-{back.day}", None, Moment(out), Moment(back), ""),
             (f"to {{d}} from {{o}} {mon} {out.day} to {back.day}", None, Moment(out), Moment(back), ""),
-            (f"to {{d}} from {{o}} {mon} {_nth(out.day)}-{_nth(back.day)}", None, Moment(out), Moment(back), ""),
+            (f"to {{d}} from {{o}} {mon} {nth(out.day)}-{nth(back.day)}", None, Moment(out), Moment(back), ""),
         ]
     cases += [  # the soonest flight: leaving today
         ("get me from {o} to {d} asap", Moment(today), None, None, SAME_DAY),

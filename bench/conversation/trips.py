@@ -12,7 +12,7 @@ import datetime as dt
 import random
 from collections.abc import Iterator
 
-from .goals import NAMES, US, _Calendar, _goal, _place, plainly
+from .goals import NAMES, US, _Calendar, _goal, _place, nth, plainly
 from .model import Goal, Moment
 
 __all__ = ["names", "party", "trips"]
@@ -24,9 +24,7 @@ def _pair(rng: random.Random) -> tuple[tuple[str, str], tuple[str, str]]:
 
 
 def _said_day(date: dt.date) -> str:
-    day = date.day
-    suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
-    return f"{date:%B} {day}{suffix}"
+    return f"{date:%B} {nth(date.day)}"
 
 
 def trips(cal: _Calendar, rng: random.Random) -> Iterator[Goal]:

@@ -87,7 +87,7 @@ def airport_name_keys(airport: Airport) -> set[str]:
             continue
         if len(words) > 1 or len(words[0]) >= 5:
             keys.add(" ".join(words))
-        elif named.index(words[0]) + 1 < len(named) and named[named.index(words[0]) + 1] == "field":
+        elif named[named.index(words[0]) + 1 :][:1] == ["field"]:
             keys.add(f"{words[0]} field")  # "Dallas Love Field": "love field" ("love" alone is a word)
         if len(words) > 1 and len(words[-1]) >= 5:
             keys.add(words[-1])  # "General Edward Lawrence Logan": "Logan"

@@ -134,11 +134,12 @@ _MOVES = {("push", "back"): 1, ("push", "out"): 1, ("move", "back"): 1, ("delay"
           ("move", "up"): -1, ("bring", "forward"): -1, ("move", "forward"): -1, ("pull", "forward"): -1,
           ("bring", "up"): -1}  # fmt: skip
 _MOVED = frozenset({"it", "that", "this", "everything", "the", "flight", "trip", "date", "time", "arrival"})
+_MOVE_VERBS = frozenset(verb for verb, *_ in _MOVES)
 
 
 def _moved_at(words: list[str], i: int) -> tuple[int, dt.timedelta] | None:
     """ "push it back a day", "move the flight up two hours", "delay it by an hour"."""
-    if words[i] not in {verb for verb, *_ in _MOVES}:
+    if words[i] not in _MOVE_VERBS:
         return None
     j = i + 1
     while j < len(words) and words[j] in _MOVED:

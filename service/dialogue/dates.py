@@ -700,11 +700,10 @@ def _bare_end(moment: Moment, words: list[str]) -> Moment:
     if moment.time is not None or month not in MONTH_NAMES[1:] or not day.isdigit():
         return moment
     at = _skip_empty(words, moment.end)
-    if at + 1 < len(words) and words[at] in _SPAN_WORDS and _day(words[at + 1]) is not None:
-        end = _day(words[at + 1])
-        after = words[at + 2] if at + 2 < len(words) else ""
-        if end is not None and end > int(day) and after not in {"am", "pm", ":", "o'clock"}:
-            return replace(moment, end=at + 2, until=f"{month} {end}")
+    end = _day(words[at + 1]) if at + 1 < len(words) and words[at] in _SPAN_WORDS else None
+    after = words[at + 2] if at + 2 < len(words) else ""
+    if end is not None and end > int(day) and after not in {"am", "pm", ":", "o'clock"}:
+        return replace(moment, end=at + 2, until=f"{month} {end}")
     return moment
 
 
@@ -712,8 +711,8 @@ def _typed_spans(moments: list[Moment], words: list[str]) -> list[Moment]:
     """The moments, with "dec 5-12" (a month, then one token of two days) added where it stands."""
     found = list(moments)
     for i, word in enumerate(words[:-1]):
-        match = _DAYS_SPAN.match(words[i + 1])
-        if word in _MONTHS and match and not any(m.start <= i + 1 < m.end for m in moments):
+        match = _DAYS_SPAN.match(words[i + 1]) if word in _MONTHS else None
+        if match and not any(m.start <= i + 1 < m.end for m in moments):
             first, last = int(match[1]), int(match[2])
             if 1 <= first < last <= 31:
                 month = MONTH_NAMES[_MONTHS[word]]

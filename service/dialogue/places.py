@@ -132,6 +132,10 @@ Resolution = Resolved | Ambiguous | Region | Unknown
 Weighted = list[tuple[Place, float]]
 
 
+_AIRPORT_SUFFIXES = (" international airport", " airport", " intl", " international", " national")
+"""Words after an airport's or city's name that say "its airport": "logan airport", "reagan national"."""
+
+
 class Gazetteer:
     """Looks places up by name; build it once (``gazetteer()``), it is immutable afterwards."""
 
@@ -216,7 +220,7 @@ class Gazetteer:
         key = key[4:] if key.startswith("the ") else key
         if not key:
             return Unknown(text)
-        for suffix in (" international airport", " airport", " intl", " international", " national"):
+        for suffix in _AIRPORT_SUFFIXES:
             if key.endswith(suffix) and key[: -len(suffix)] in self._all_airport_names:  # "logan airport"
                 return Resolved(self._airport_place(self._all_airport_names[key[: -len(suffix)]][0]))
         region = self._state_of(key)
@@ -236,7 +240,7 @@ class Gazetteer:
                 matching = [(p, w) for p, w in candidates if self._is_in(p, where)]
                 if matching:
                     return self._best(city, matching)
-        for suffix in (" international airport", " airport", " intl", " international", " national"):
+        for suffix in _AIRPORT_SUFFIXES:
             if key.endswith(suffix) and len(key) > len(suffix):
                 found = self._lookup(key[: -len(suffix)])
                 if found is not None:

@@ -251,6 +251,23 @@ def _finish(turn: Turn) -> None:
     turn.actions.append(Say(" ".join([*turn.notes, question])))
 
 
+def _lets_go(turn: Turn, asked: SlotName, key: str) -> bool:
+    """Whether the customer lets a side question about ``asked`` go (a region's city, a week's day,
+    a party's number): "no", or more than ``REASKS_BEFORE_EXAMPLE`` answers in a row under
+    ``key`` that gave nothing. Then its failures are cleared and the form asks its own question."""
+    if turn.state.requested != asked or turn.progress:
+        return False
+    u = turn.understood
+    refused = "no" in u.acts and not u.has_values
+    if not (refused or (turn.trouble and _fail(turn, key) > REASKS_BEFORE_EXAMPLE)):
+        return False
+    if refused:
+        turn.notes.append(messages.OK)
+    turn.set(failures={k: v for k, v in turn.state.failures.items() if k != key})
+    turn.question = None
+    return True
+
+
 def _ask_region(turn: Turn) -> str | None:
     """ "Which city in Ohio ...?" for a region said in place of a city, the destination's first,
     before the form's next question: the customer is on that subject. None: no region waits.
@@ -259,19 +276,13 @@ def _ask_region(turn: Turn) -> str | None:
     row that name no city (the origin of a one-way trip may stay open); the form then asks
     its own question where the slot is required.
     """
-    regions, u = turn.state.regions, turn.understood
+    regions = turn.state.regions
     slot: PlaceSlot | None = next((s for s in ("destination", "origin") if s in regions), None)
     if slot is None:
         return None
-    if turn.state.requested == slot and not turn.progress:
-        refused = "no" in u.acts and not u.has_values
-        if refused or (turn.trouble and _fail(turn, "region") > REASKS_BEFORE_EXAMPLE):
-            if refused:
-                turn.notes.append(messages.OK)
-            turn.set(regions={k: v for k, v in regions.items() if k != slot},
-                     failures={k: v for k, v in turn.state.failures.items() if k != "region"})  # fmt: skip
-            turn.question = None
-            return _ask_region(turn)
+    if _lets_go(turn, slot, "region"):
+        turn.set(regions={k: v for k, v in regions.items() if k != slot})
+        return _ask_region(turn)
     _acknowledge(turn, asking=slot)
     turn.set(status="collecting", requested=slot)
     return turn.question or messages.which_city_in(regions[slot], destination=slot == "destination")
@@ -281,20 +292,15 @@ def _ask_day(turn: Turn) -> str | None:
     """ "Which day next week ...?" for a week or month said without its day, before the form's
     next question. None: none waits. "No", or more than ``REASKS_BEFORE_EXAMPLE`` answers in
     a row that name no day, lets it go; the form then asks its own question."""
-    undayed, u = turn.state.partial_date, turn.understood
+    undayed = turn.state.partial_date
     if undayed is None:
         return None
     if undayed.slot == "arrival" and not form_slot("arrival").needed(turn.state.slots):
         turn.set(partial_date=None)  # "for the weekend, leaving friday": the departure's day will do
         return None
-    if turn.state.requested == undayed.slot and not turn.progress:
-        refused = "no" in u.acts and not u.has_values
-        if refused or (turn.trouble and _fail(turn, "day") > REASKS_BEFORE_EXAMPLE):
-            if refused:
-                turn.notes.append(messages.OK)
-            turn.set(partial_date=None, failures={k: v for k, v in turn.state.failures.items() if k != "day"})
-            turn.question = None
-            return None
+    if _lets_go(turn, undayed.slot, "day"):
+        turn.set(partial_date=None)
+        return None
     _acknowledge(turn, asking=undayed.slot)
     turn.set(status="collecting", requested=undayed.slot)
     destination = turn.state.slots.destination
@@ -305,18 +311,13 @@ def _ask_count(turn: Turn) -> str | None:
     """ "How many people are travelling, you included?" for a party named without its number,
     before the form's next question. None: none waits. "No", or more than
     ``REASKS_BEFORE_EXAMPLE`` answers in a row that give no number, books those counted so far."""
-    counting, u = turn.state.counting, turn.understood
+    counting = turn.state.counting
     if counting is None:
         return None
-    if turn.state.requested == "travellers" and not turn.progress:
-        refused = "no" in u.acts and not u.has_values
-        if refused or (turn.trouble and _fail(turn, "count") > REASKS_BEFORE_EXAMPLE):
-            if refused:
-                turn.notes.append(messages.OK)
-            turn.take("travellers", Travellers(adults=counting.adults, children=counting.children))
-            turn.set(counting=None, failures={k: v for k, v in turn.state.failures.items() if k != "count"})
-            turn.question = None
-            return None
+    if _lets_go(turn, "travellers", "count"):
+        turn.take("travellers", Travellers(adults=counting.adults, children=counting.children))
+        turn.set(counting=None)
+        return None
     _acknowledge(turn, asking="travellers")
     turn.set(status="collecting", requested="travellers")
     return turn.question or messages.how_many(counting.asking)
